@@ -1,0 +1,143 @@
+"""Input validation shared by the public functions (private module).
+
+Every check raises ``ValueError`` or ``TypeError`` whose message names the argument and
+states what was expected and what was found.
+"""
+
+import numpy as np
+
+
+def as_rng(rng):
+    """Return an ``np.random.Generator`` from a Generator, an integer seed or None."""
+    if rng is None or isinstance(rng, (int, np.integer)):
+        return np.random.default_rng(rng)
+    if isinstance(rng, np.random.Generator):
+        return rng
+    raise TypeError(
+        f"rng must be an np.random.Generator, an int seed or None, got {type(rng).__name__}"
+    )
+
+
+def check_positive_int(name, value):
+    """Return ``value`` as an int, or raise if it is not a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be a positive int, got {type(value).__name__} {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value}")
+    return int(value)
+
+
+def check_float_dtype(name, dtype):
+    """Return ``np.dtype(dtype)``, or raise unless it is float32 or float64."""
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"{name} must be float32 or float64, got {dt}")
+    return dt
+
+
+def as_float_array(name, value, *, ndim, dtype):
+    """Convert ``value`` to an array of ``dtype`` with ``ndim`` dimensions, all finite.
+
+    Integer and boolean input (one-hot codes, for instance) is converted to ``dtype``.
+    Floating input must already have ``dtype``: a float32 array given to float64
+    parameters is an error, not a silent cast.
+    """
+    arr = np.asarray(value)
+    if arr.dtype.kind in "iub":
+        arr = arr.astype(dtype)
+    elif arr.dtype.kind != "f":
+        raise TypeError(f"{name} must be a float array, got dtype {arr.dtype}")
+    elif arr.dtype != dtype:
+        raise TypeError(
+            f"{name} has dtype {arr.dtype} but params have dtype {np.dtype(dtype)}; "
+            f"convert one of them, e.g. {name}.astype(np.{np.dtype(dtype).name})"
+        )
+    if arr.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got {arr.ndim}-D array of shape {arr.shape}")
+    check_finite(name, arr)
+    return arr
+
+
+def check_finite(name, arr):
+    """Raise ``ValueError`` if ``arr`` holds NaN or inf, saying where the first one is."""
+    finite = np.isfinite(arr)
+    if not finite.all():
+        where = tuple(int(i) for i in np.argwhere(~finite)[0])
+        raise ValueError(
+            f"{name} must be finite, but {name}[{', '.join(map(str, where))}] = {arr[where]} "
+            f"({int((~finite).sum())} non-finite value(s) in all)"
+        )
+
+
+def check_shape(name, arr, expected, hint=""):
+    """Raise ``ValueError`` unless ``arr.shape == expected``."""
+    if tuple(arr.shape) != tuple(expected):
+        extra = f" ({hint})" if hint else ""
+        raise ValueError(f"{name} has shape {tuple(arr.shape)} but expected {tuple(expected)}{extra}")
+
+
+def check_params(params, gates, name="params"):
+    """Validate a cell's parameter dictionary and return ``(input_size, hidden_size, dtype)``.
+
+    Parameters
+    ----------
+    params : dict
+        Must hold ``weight_ih`` (G*H, D), ``weight_hh`` (G*H, H), ``bias_ih`` (G*H,) and
+        ``bias_hh`` (G*H,), all of one float dtype.
+    gates : int
+        G, the number of stacked gates of the cell.
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"{name} must be a dict of arrays, got {type(params).__name__}")
+    required = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+    missing = [k for k in required if k not in params]
+    if missing:
+        raise ValueError(
+            f"{name} is missing key(s) {missing}; expected keys {list(required)}, got {sorted(params)}"
+        )
+    w_hh = np.asarray(params["weight_hh"])
+    if w_hh.ndim != 2 or w_hh.shape[0] != gates * w_hh.shape[1]:
+        raise ValueError(
+            f"{name}['weight_hh'] must have shape ({gates}*H, H), got {w_hh.shape}"
+        )
+    hidden = w_hh.shape[1]
+    w_ih = np.asarray(params["weight_ih"])
+    if w_ih.ndim != 2 or w_ih.shape[0] != gates * hidden:
+        raise ValueError(
+            f"{name}['weight_ih'] must have shape ({gates * hidden}, D) for H={hidden}, got {w_ih.shape}"
+        )
+    dtype = w_ih.dtype
+    check_float_dtype(f"{name}['weight_ih'].dtype", dtype)
+    for key in required:
+        arr = np.asarray(params[key])
+        if arr.dtype != dtype:
+            raise TypeError(
+                f"{name}['{key}'] has dtype {arr.dtype} but {name}['weight_ih'] has dtype {dtype}"
+            )
+    for key in ("bias_ih", "bias_hh"):
+        check_shape(f"{name}['{key}']", np.asarray(params[key]), (gates * hidden,))
+    return w_ih.shape[1], hidden, dtype
+
+
+def check_sequence(xs, input_size, dtype, name="xs"):
+    """Validate a time-major input sequence of shape (T, B, D) and return it as an array."""
+    xs = as_float_array(name, xs, ndim=3, dtype=dtype)
+    if xs.shape[0] == 0:
+        raise ValueError(f"{name} is an empty sequence: expected T >= 1 time steps, got shape {xs.shape}")
+    if xs.shape[1] == 0:
+        raise ValueError(f"{name} has an empty batch: expected B >= 1, got shape {xs.shape}")
+    if xs.shape[2] != input_size:
+        raise ValueError(
+            f"{name} has shape {xs.shape} but params expect input size {input_size} "
+            f"({name}[..., {input_size}])"
+        )
+    return xs
+
+
+def check_state(name, state, batch, hidden, dtype):
+    """Return a (B, H) state array: zeros for None, else the validated array."""
+    if state is None:
+        return np.zeros((batch, hidden), dtype=dtype)
+    state = as_float_array(name, state, ndim=2, dtype=dtype)
+    check_shape(name, state, (batch, hidden), hint="(B, H)")
+    return state
