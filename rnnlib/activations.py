@@ -1,0 +1,58 @@
+"""Activation functions and their derivatives.
+
+Each derivative is given twice where both forms are useful: in terms of the input
+(``tanh_deriv(a)``) and in terms of the output, which is what a backward pass has cached
+(``tanh_deriv_from_output(h)``, since tanh'(a) = 1 - tanh(a)^2).
+All functions work elementwise on arrays of any shape and keep the dtype.
+"""
+
+import numpy as np
+
+
+def tanh(a):
+    """tanh(a), elementwise."""
+    return np.tanh(a)
+
+
+def tanh_deriv(a):
+    """tanh'(a) = 1 - tanh(a)^2, a value in (0, 1]."""
+    t = np.tanh(a)
+    return 1.0 - t * t
+
+
+def tanh_deriv_from_output(h):
+    """tanh'(a) written with h = tanh(a): 1 - h^2."""
+    return 1.0 - h * h
+
+
+def sigmoid(a):
+    """The logistic function 1 / (1 + exp(-a)), computed so that it never overflows.
+
+    For a >= 0 it evaluates 1 / (1 + exp(-a)); for a < 0 the equal form
+    exp(a) / (1 + exp(a)). Either way the exponent is never positive, so exp cannot
+    overflow, even at a = -1e4.
+    """
+    a = np.asarray(a)
+    e = np.exp(-np.abs(a))  # in (0, 1]
+    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.result_type(a, np.float32), copy=False)
+
+
+def sigmoid_deriv(a):
+    """sigma'(a) = sigma(a) (1 - sigma(a)), a value in (0, 1/4]."""
+    s = sigmoid(a)
+    return s * (1.0 - s)
+
+
+def sigmoid_deriv_from_output(s):
+    """sigma'(a) written with s = sigma(a): s (1 - s)."""
+    return s * (1.0 - s)
+
+
+def relu(a):
+    """max(a, 0), elementwise."""
+    return np.maximum(a, 0)
+
+
+def relu_deriv(a):
+    """The derivative of relu: 1 where a > 0, else 0 (the value 0 is chosen at a = 0)."""
+    return (np.asarray(a) > 0).astype(np.result_type(a, np.float32))
