@@ -1,0 +1,129 @@
+"""The book's own rules, checked on every notebook in book/.
+
+These are the conventions a reader and an instructor rely on: each chapter has learning
+objectives, a summary, exercises with solutions in the strippable format, executed outputs,
+asserts that check its results, and no network installs.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CHAPTERS = sorted(BOOK.glob("ch*.ipynb"))
+
+EXERCISE = re.compile(r"^(`{3,}|:{3,})\{exercise\}", re.M)
+SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution\}\s+(\S+)", re.M)
+LABEL = re.compile(r"^:label:\s*(\S+)", re.M)
+
+
+def load(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def source(cell):
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def is_written(path):
+    """A chapter still being written is a one-cell placeholder; the rules apply once it has code."""
+    return any(c["cell_type"] == "code" for c in load(path)["cells"])
+
+
+def written_chapters():
+    return [p for p in CHAPTERS if is_written(p)]
+
+
+def test_every_chapter_in_the_toc_exists_and_every_chapter_is_in_the_toc():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = {ch["file"] for part in toc["parts"] for ch in part["chapters"]}
+    listed = {f for f in files if f.startswith("book/ch")}
+    on_disk = {f"book/{p.stem}" for p in CHAPTERS}
+    assert listed == on_disk
+    for f in files | {toc["root"]}:
+        assert any((ROOT / (f + ext)).exists() for ext in (".md", ".ipynb")), f
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_notebook_uses_the_python3_kernel_and_installs_nothing(path):
+    nb = load(path)
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            src = source(cell)
+            assert not re.search(r"^\s*[!%]\s*(pip|conda)\b", src, re.M), src
+            assert "pip install" not in src, src
+
+
+@pytest.mark.parametrize("path", written_chapters(), ids=lambda p: p.stem)
+def test_chapter_is_executed_with_outputs_committed(path):
+    code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    assert all(c.get("execution_count") for c in code), "re-execute the notebook before committing"
+    for c in code:
+        for out in c.get("outputs", []):
+            assert out["output_type"] != "error", source(c)
+
+
+@pytest.mark.parametrize("path", written_chapters(), ids=lambda p: p.stem)
+def test_chapter_has_objectives_summary_pitfalls_and_references(path):
+    text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown").lower()
+    assert "learning objectives" in text
+    assert "summary" in text
+    assert "pitfall" in text
+    assert "{cite" in text
+
+
+@pytest.mark.parametrize("path", written_chapters(), ids=lambda p: p.stem)
+def test_chapter_checks_its_results_with_asserts(path):
+    code = [source(c) for c in load(path)["cells"] if c["cell_type"] == "code"]
+    n_asserts = sum(len(re.findall(r"^\s*assert\b", s, re.M)) for s in code)
+    assert n_asserts >= 10, f"{path.name} has only {n_asserts} assert statements"
+
+
+@pytest.mark.parametrize("path", written_chapters(), ids=lambda p: p.stem)
+def test_exercises_have_solutions_in_the_strippable_format(path):
+    """A solution is a markdown cell holding only a {solution} block, optionally followed
+    directly by code cells tagged 'solution'; solution text appears nowhere else."""
+    cells = load(path)["cells"]
+    exercise_labels, solved = [], []
+    previous_was_solution = False
+    for cell in cells:
+        src = source(cell)
+        assert "solution-start" not in src and "solution-end" not in src
+        if cell["cell_type"] == "markdown":
+            for m in EXERCISE.finditer(src):
+                block = src[m.start():]
+                label = LABEL.search(block)
+                assert label, f"exercise without :label: in {path.name}"
+                exercise_labels.append(label.group(1))
+            sols = SOLUTION.findall(src)
+            if sols:
+                assert len(sols) == 1, "one {solution} block per markdown cell"
+                fence = sols[0][0]
+                stripped = src.strip()
+                assert stripped.startswith(fence) and stripped.endswith(fence), (
+                    "a solution cell holds the {solution} block and nothing else:\n" + src
+                )
+                solved.append(sols[0][1])
+                previous_was_solution = True
+            else:
+                previous_was_solution = False
+        else:
+            if "solution" in tags(cell):
+                assert previous_was_solution, (
+                    "a code cell tagged 'solution' must sit directly under a {solution} block:\n" + src
+                )
+            else:
+                previous_was_solution = False
+    assert len(exercise_labels) >= 5, f"{path.name} has {len(exercise_labels)} exercises"
+    assert sorted(solved) == sorted(exercise_labels), "every exercise has exactly one solution"
