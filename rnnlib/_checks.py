@@ -141,3 +141,37 @@ def check_state(name, state, batch, hidden, dtype):
     state = as_float_array(name, state, ndim=2, dtype=dtype)
     check_shape(name, state, (batch, hidden), hint="(B, H)")
     return state
+
+
+def check_ids(name, ids, n, what="classes"):
+    """Return ``ids`` as an integer array, or raise unless every entry lies in [0, n).
+
+    Used for class targets, token ids and one-hot codes.  ``what`` names the n things the
+    ids index (``"classes"``, ``"embeddings"``) in the message.
+    """
+    arr = np.asarray(ids)
+    if arr.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be an integer array, got dtype {arr.dtype}")
+    if arr.size:
+        bad = (arr < 0) | (arr >= n)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            at = f"{name}[{', '.join(map(str, where))}]" if where else name
+            raise ValueError(
+                f"{name} must lie in [0, {n}) for {n} {what}, but {at} = {arr[where]} "
+                f"({int(bad.sum())} value(s) out of range in all)"
+            )
+    return arr
+
+
+def check_input(name, x, input_size, dtype):
+    """Validate one step's input of shape (B, D) and return it as an array."""
+    x = as_float_array(name, x, ndim=2, dtype=dtype)
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} has an empty batch: expected B >= 1, got shape {x.shape}")
+    if x.shape[1] != input_size:
+        raise ValueError(
+            f"{name} has shape {x.shape} but params expect input size {input_size} "
+            f"({name}[:, {input_size}])"
+        )
+    return x

@@ -28,13 +28,15 @@ def tanh_deriv_from_output(h):
 def sigmoid(a):
     """The logistic function 1 / (1 + exp(-a)), computed so that it never overflows.
 
-    For a >= 0 it evaluates 1 / (1 + exp(-a)); for a < 0 the equal form
-    exp(a) / (1 + exp(a)). Either way the exponent is never positive, so exp cannot
-    overflow, even at a = -1e4.
+    With e = exp(-|a|), which lies in (0, 1] and so cannot overflow (not even at a = -1e4),
+    the two equal forms 1 / (1 + exp(-a)) for a >= 0 and exp(a) / (1 + exp(a)) for a < 0
+    share the denominator 1 + e, and their numerators are 1 and e: max(e, [a >= 0]).
+    This keeps full relative precision in both tails and avoids ``np.where``, which would
+    evaluate both branches (the LSTM and GRU call this on every step).
     """
     a = np.asarray(a)
     e = np.exp(-np.abs(a))  # in (0, 1]
-    return np.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(np.result_type(a, np.float32), copy=False)
+    return np.maximum(e, a >= 0) / (1.0 + e)
 
 
 def sigmoid_deriv(a):

@@ -9,13 +9,19 @@ This is ``torch.nn.RNN(nonlinearity="tanh")`` with the same parameter names and 
 ``weight_ih`` (H, D), ``weight_hh`` (H, H), ``bias_ih`` (H,), ``bias_hh`` (H,).
 Arrays are time-major, ``xs`` (T, B, D) and ``hs`` (T, B, H); see ``rnnlib`` for the
 conventions.
+
+How the code is organised: the input's part of the pre-activation, ``W_ih x + b_ih + b_hh``,
+does not depend on the recursion, so :func:`forward` computes it for all T steps with one
+matrix product and then runs the recursion with :func:`_cell_forward`, the same function
+:func:`step_forward` calls.  Likewise :func:`backward` runs :func:`_cell_backward` back through
+time and forms dL/dx and dL/dweights for all steps at once at the end.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_params, check_sequence, check_shape, check_state
+from ._checks import as_float_array, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
 
 GATES = 1
@@ -31,9 +37,10 @@ class StepCache(NamedTuple):
 
 
 class Cache(NamedTuple):
-    """What the sequence backward pass needs: one StepCache per time step, in time order."""
+    """What the sequence backward pass needs from :func:`forward`."""
 
-    steps: tuple
+    xs: np.ndarray  # (T, B, D) the inputs
+    steps: tuple  # T StepCaches, in time order
 
 
 def init_params(input_size, hidden_size, *, rng=None, dtype=np.float64):
@@ -69,7 +76,7 @@ def step_forward(x, state, params, *, check=True):
     params : dict
         As returned by :func:`init_params`.
     check : bool
-        Validate the arguments (the sequence functions validate once and pass False).
+        Validate the arguments; pass False in a loop that has validated them already.
 
     Returns
     -------
@@ -79,12 +86,11 @@ def step_forward(x, state, params, *, check=True):
     """
     if check:
         x, state = _check_step(x, state, params)
-    a = x @ params["weight_ih"].T + params["bias_ih"] + state @ params["weight_hh"].T + params["bias_hh"]  # (B, H)
-    h = np.tanh(a)  # (B, H)
-    return h, StepCache(x=x, h_prev=state, h=h, params=params)
+    ax = x @ params["weight_ih"].T + params["bias_ih"] + params["bias_hh"]  # (B, H): the terms without h_prev
+    return _cell_forward(ax, x, state, params)
 
 
-def step_backward(dstate, cache):
+def step_backward(dstate, cache, *, check=True):
     """Backward pass of :func:`step_forward`.
 
     Parameters
@@ -93,6 +99,8 @@ def step_backward(dstate, cache):
         dL/dh for this step's output state, *everything* that flows into h: the loss at
         this step and the gradient coming back from step t+1.
     cache : StepCache
+    check : bool
+        Validate ``dstate``.
 
     Returns
     -------
@@ -102,10 +110,12 @@ def step_backward(dstate, cache):
     grads : dict
         This step's contribution to dL/dparams, same keys and shapes as params.
     """
+    if check:
+        B, H = cache.h.shape
+        dstate = check_state("dstate", dstate, B, H, cache.h.dtype)
+    da, dh_prev = _cell_backward(dstate, cache)  # da: (B, H)
     p = cache.params
-    da = dstate * (1.0 - cache.h * cache.h)  # (B, H); tanh'(a) = 1 - tanh(a)^2
     dx = da @ p["weight_ih"]  # (B, D)
-    dh_prev = da @ p["weight_hh"]  # (B, H)
     db = da.sum(axis=0)  # (H,)
     grads = {
         "weight_ih": da.T @ cache.x,  # (H, D): sum over the batch of outer products da x^T
@@ -116,8 +126,22 @@ def step_backward(dstate, cache):
     return dx, dh_prev, grads
 
 
+def _cell_forward(ax, x, h_prev, params):
+    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, H) already."""
+    a = ax + h_prev @ params["weight_hh"].T  # (B, H)
+    h = np.tanh(a)  # (B, H)
+    return h, StepCache(x=x, h_prev=h_prev, h=h, params=params)
+
+
+def _cell_backward(dh, cache):
+    """Backward pass of :func:`_cell_forward`: returns ``da`` (B, H) and ``dh_prev`` (B, H)."""
+    da = dh * (1.0 - cache.h * cache.h)  # (B, H); tanh'(a) = 1 - tanh(a)^2
+    dh_prev = da @ cache.params["weight_hh"]  # (B, H)
+    return da, dh_prev
+
+
 def forward(xs, state0, params):
-    """Run the cell over a whole sequence by calling :func:`step_forward` T times.
+    """Run the cell over a whole sequence: the recursion of :func:`step_forward`, T times.
 
     Parameters
     ----------
@@ -133,13 +157,18 @@ def forward(xs, state0, params):
     cache : Cache
     """
     xs, h = _check_sequence_inputs(xs, state0, params)
-    hs = np.empty(xs.shape[:2] + (h.shape[1],), dtype=h.dtype)  # (T, B, H)
+    T, B, D = xs.shape
+    H = h.shape[1]
+    # The input's part of every pre-activation, for all steps in one product.
+    axs = (xs.reshape(T * B, D) @ params["weight_ih"].T).reshape(T, B, H)  # (T, B, H)
+    axs += params["bias_ih"] + params["bias_hh"]
+    hs = np.empty((T, B, H), dtype=xs.dtype)  # (T, B, H)
     steps = []
-    for t in range(xs.shape[0]):
-        h, step = step_forward(xs[t], h, params, check=False)
+    for t in range(T):
+        h, step = _cell_forward(axs[t], xs[t], h, params)
         hs[t] = h
         steps.append(step)
-    return hs, Cache(steps=tuple(steps))
+    return hs, Cache(xs=xs, steps=tuple(steps))
 
 
 def backward(dhs, cache):
@@ -160,29 +189,38 @@ def backward(dhs, cache):
     grads : dict
         dL/dparams summed over time, same keys and shapes as params.
     """
-    steps = cache.steps
-    first = steps[0]
-    dtype = first.h.dtype
-    dhs = as_float_array("dhs", dhs, ndim=3, dtype=dtype)
-    check_shape("dhs", dhs, (len(steps),) + first.h.shape, hint="(T, B, H) as in forward")
-    dxs = np.empty((len(steps),) + first.x.shape, dtype=dtype)  # (T, B, D)
-    grads = {k: np.zeros_like(v) for k, v in first.params.items() if k in _KEYS}
-    dh_next = np.zeros_like(first.h)  # (B, H): nothing flows back into h_T from the future
-    for t in reversed(range(len(steps))):
-        dxs[t], dh_next, step_grads = step_backward(dhs[t] + dh_next, steps[t])
-        for k in grads:
-            grads[k] += step_grads[k]
-    return dxs, dh_next, grads
+    xs, steps = cache.xs, cache.steps
+    T, B, D = xs.shape
+    H = steps[0].h.shape[1]
+    p = steps[0].params
+    dhs = as_float_array("dhs", dhs, ndim=3, dtype=xs.dtype)
+    check_shape("dhs", dhs, (T, B, H), hint="(T, B, H) as in forward")
+    das = np.empty((T, B, H), dtype=xs.dtype)  # (T, B, H)
+    dh = np.zeros((B, H), dtype=xs.dtype)  # nothing flows back into h_T from the future
+    for t in reversed(range(T)):
+        das[t], dh = _cell_backward(dhs[t] + dh, steps[t])
+    # What depends on x_t and h_{t-1} only through a_t, for all steps at once.
+    das_2d = das.reshape(T * B, H)  # (T*B, H)
+    h_prevs = np.stack([s.h_prev for s in steps]).reshape(T * B, H)  # (T*B, H)
+    dxs = (das_2d @ p["weight_ih"]).reshape(T, B, D)  # (T, B, D)
+    db = das_2d.sum(axis=0)  # (H,)
+    grads = {
+        "weight_ih": das_2d.T @ xs.reshape(T * B, D),  # (H, D)
+        "weight_hh": das_2d.T @ h_prevs,  # (H, H)
+        "bias_ih": db,
+        "bias_hh": db.copy(),
+    }
+    return dxs, dh, grads
 
 
-_KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+def final_state(cache):
+    """The state h_T after the last step of :func:`forward`, shape (B, H)."""
+    return cache.steps[-1].h
 
 
 def _check_step(x, state, params):
     d, h, dtype = check_params(params, GATES)
-    x = as_float_array("x", x, ndim=2, dtype=dtype)
-    if x.shape[1] != d:
-        raise ValueError(f"x has shape {x.shape} but params expect input size {d} (x[:, {d}])")
+    x = check_input("x", x, d, dtype)
     return x, check_state("state", state, x.shape[0], h, dtype)
 
 
