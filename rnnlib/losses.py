@@ -1,0 +1,280 @@
+"""Softmax, log-softmax and the losses the book trains with, each with its gradient.
+
+Every loss returns ``(loss, d<input>)``: the scalar loss as a Python float and the gradient
+of that scalar with respect to the input, with the input's shape and dtype.  Classes lie
+along the *last* axis, so logits of shape (T, B, V) from a sequence model go in as they
+are; "positions" are all the leading indices (here T*B of them).
+
+Math, for one position with logits z (V,), p = softmax(z) and a target distribution q::
+
+    log p_v = z_v - logsumexp(z)
+    L       = -sum_v q_v log p_v
+    dL/dz   = p - q                  (because sum_v q_v = 1)
+
+With an integer target y, q is the one-hot vector e_y and L = -log p_y.
+"""
+
+import numpy as np
+
+from ._checks import as_float_array, check_ids, check_shape
+
+REDUCTIONS = ("mean", "sum")
+
+
+# --- softmax and friends ---------------------------------------------------------------
+
+
+def logsumexp(logits):
+    """log(sum(exp(logits))) along the last axis, without overflow.
+
+    Computed as ``m + log(sum(exp(logits - m)))`` with m the row maximum, so the largest
+    exponent is exp(0) = 1 and nothing overflows, even for logits of size 1e4.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (..., V)
+
+    Returns
+    -------
+    lse : ndarray, shape (...)
+    """
+    z = _check_logits(logits)
+    m = z.max(axis=-1, keepdims=True)  # (..., 1)
+    return (m + np.log(np.exp(z - m).sum(axis=-1, keepdims=True)))[..., 0]
+
+
+def log_softmax(logits):
+    """log softmax(logits) along the last axis: ``logits - logsumexp(logits)``, stably.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (..., V)
+
+    Returns
+    -------
+    log_p : ndarray, shape (..., V)
+        Log-probabilities; every value is <= 0 and ``exp(log_p)`` sums to 1 on each row.
+    """
+    z = _check_logits(logits)
+    shifted = z - z.max(axis=-1, keepdims=True)  # (..., V), the largest entry is 0
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def softmax(logits):
+    """softmax(logits) along the last axis, ``exp(z - max z) / sum(exp(z - max z))``.
+
+    Subtracting the row maximum changes nothing mathematically (it cancels between numerator
+    and denominator) and keeps every exponent <= 0, so nothing overflows.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (..., V)
+
+    Returns
+    -------
+    p : ndarray, shape (..., V)
+        Probabilities: each row is non-negative and sums to 1.
+    """
+    z = _check_logits(logits)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))  # (..., V), entries in (0, 1]
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+# --- cross-entropy ---------------------------------------------------------------------
+
+
+def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy of softmax(logits) against integer class targets, and its gradient.
+
+    For each position with logits z (V,), target class y and smoothing eps, the target
+    distribution is ``q = (1 - eps) * onehot(y) + eps / V`` (as
+    ``torch.nn.functional.cross_entropy(..., label_smoothing=eps)``) and::
+
+        loss    = -sum_v q_v log softmax(z)_v
+        dlogits = softmax(z) - q
+
+    With eps = 0 this is ``-log softmax(z)_y``.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (..., V)
+        Unnormalised scores, float32 or float64.
+    targets : ndarray of int, shape (...)
+        Class indices in [0, V), one per position.
+    reduction : {"mean", "sum"}
+        "mean" averages over all positions (the product of the leading dimensions); "sum"
+        adds them up.  The gradient is scaled the same way.
+    label_smoothing : float
+        eps in [0, 1].
+
+    Returns
+    -------
+    loss : float
+    dlogits : ndarray, shape (..., V)
+        dloss/dlogits, with the dtype of ``logits``.
+
+    Raises
+    ------
+    ValueError
+        If a target is outside [0, V), shapes disagree, logits are not finite, or
+        ``reduction`` / ``label_smoothing`` is invalid.
+    """
+    z = _check_logits(logits, allow_empty=False)
+    v = z.shape[-1]
+    targets = check_ids("targets", targets, v, what="classes")
+    check_shape("targets", targets, z.shape[:-1], hint=f"one class index per row of logits {z.shape}")
+    _check_reduction(reduction)
+    eps = _check_fraction("label_smoothing", label_smoothing)
+
+    log_p = log_softmax(z)  # (..., V)
+    log_p_target = np.take_along_axis(log_p, targets[..., None], axis=-1)[..., 0]  # (...)
+    per_position = -(1.0 - eps) * log_p_target  # (...)
+    if eps > 0.0:
+        per_position = per_position - (eps / v) * log_p.sum(axis=-1)
+
+    q = np.full(z.shape, eps / v, dtype=z.dtype)  # (..., V), the target distribution
+    np.put_along_axis(q, targets[..., None], 1.0 - eps + eps / v, axis=-1)
+    dlogits = np.exp(log_p) - q  # (..., V), p - q
+    return _reduce(per_position, dlogits, reduction)
+
+
+def cross_entropy_soft(logits, target_probs, reduction="mean"):
+    """Cross-entropy of softmax(logits) against target distributions, and its gradient.
+
+    For each position, ``loss = -sum_v q_v log softmax(z)_v`` and ``dlogits = softmax(z) - q``
+    where q is that position's row of ``target_probs``.
+
+    Parameters
+    ----------
+    logits : ndarray, shape (..., V)
+    target_probs : ndarray, shape (..., V)
+        Each row a probability distribution: non-negative, summing to 1 (within 1e-6 in
+        float64, 1e-4 in float32).  Same dtype as ``logits``.
+    reduction : {"mean", "sum"}
+        As in :func:`softmax_cross_entropy`.
+
+    Returns
+    -------
+    loss : float
+    dlogits : ndarray, shape (..., V)
+        With the dtype of ``logits``.
+    """
+    z = _check_logits(logits, allow_empty=False)
+    q = _like("target_probs", target_probs, "logits", z)
+    check_shape("target_probs", q, z.shape, hint="the shape of logits")
+    _check_reduction(reduction)
+    if (q < 0).any():
+        where = tuple(int(i) for i in np.argwhere(q < 0)[0])
+        raise ValueError(f"target_probs must be non-negative, but {_at('target_probs', where)} = {q[where]}")
+    sums = q.sum(axis=-1)  # (...)
+    tol = 1e-6 if z.dtype == np.float64 else 1e-4
+    bad = np.abs(sums - 1.0) > tol
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"each row of target_probs must sum to 1 (within {tol:g}), but "
+            f"{_at('target_probs', where + (':',))} sums to {sums[where]!r}"
+        )
+
+    log_p = log_softmax(z)  # (..., V)
+    per_position = -(q * log_p).sum(axis=-1)  # (...)
+    dlogits = np.exp(log_p) * sums[..., None] - q  # (..., V), p * sum(q) - q = p - q
+    return _reduce(per_position, dlogits, reduction)
+
+
+# --- regression ------------------------------------------------------------------------
+
+
+def squared_error(pred, target, reduction="sum"):
+    """Squared error with the 1/2 convention, and its gradient.
+
+    ``loss = sum 1/2 (pred - target)^2`` over every element, so that the gradient is
+    simply ``dpred = pred - target`` (no factor 2).  With ``reduction="mean"`` both are
+    divided by the number of elements.
+
+    Parameters
+    ----------
+    pred : ndarray, any shape
+        float32 or float64.
+    target : ndarray, shape of ``pred``
+        Same dtype as ``pred`` (integers are converted).
+    reduction : {"sum", "mean"}
+
+    Returns
+    -------
+    loss : float
+    dpred : ndarray, shape of ``pred``
+        With the dtype of ``pred``.
+    """
+    pred = _check_float("pred", pred)
+    target = _like("target", target, "pred", pred)
+    check_shape("target", target, pred.shape, hint="the shape of pred")
+    _check_reduction(reduction)
+    if pred.size == 0:
+        raise ValueError(f"pred is empty (shape {pred.shape}); there is nothing to compare")
+    diff = pred - target  # same shape as pred
+    loss = 0.5 * float(np.sum(diff.astype(np.float64) ** 2))
+    if reduction == "mean":
+        return loss / diff.size, diff / diff.dtype.type(diff.size)
+    return loss, diff
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _reduce(per_position, dlogits, reduction):
+    """Sum or average per-position losses; scale the gradient the same way."""
+    loss = float(np.sum(per_position, dtype=np.float64))
+    if reduction == "mean":
+        n = per_position.size
+        return loss / n, dlogits / dlogits.dtype.type(n)
+    return loss, dlogits
+
+
+def _at(name, index):
+    """``name[i, j]`` for an index tuple (just ``name`` for the empty tuple)."""
+    return f"{name}[{', '.join(map(str, index))}]" if index else name
+
+
+def _check_float(name, value):
+    """Return ``value`` as a finite float32/float64 array (integers become float64)."""
+    arr = np.asarray(value)
+    dtype = arr.dtype if arr.dtype in (np.float32, np.float64) else np.float64
+    if arr.dtype.kind == "f" and arr.dtype != dtype:
+        raise TypeError(f"{name} must be float32 or float64, got {arr.dtype}")
+    return as_float_array(name, arr, ndim=arr.ndim, dtype=dtype)
+
+
+def _like(name, value, other_name, other):
+    """``value`` as a finite array of ``other``'s dtype and number of axes (ints are converted)."""
+    arr = np.asarray(value)
+    if arr.dtype.kind == "f" and arr.dtype != other.dtype:
+        raise TypeError(
+            f"{name} has dtype {arr.dtype} but {other_name} has dtype {other.dtype}; "
+            f"convert one of them, e.g. {name}.astype(np.{other.dtype.name})"
+        )
+    return as_float_array(name, arr, ndim=other.ndim, dtype=other.dtype)
+
+
+def _check_logits(logits, allow_empty=True):
+    z = _check_float("logits", logits)
+    if z.ndim == 0 or z.shape[-1] == 0:
+        raise ValueError(f"logits must have at least one class along the last axis, got shape {z.shape}")
+    if not allow_empty and z.size == 0:
+        raise ValueError(f"logits has no positions (shape {z.shape}); the loss of nothing is undefined")
+    return z
+
+
+def _check_reduction(reduction):
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
+
+
+def _check_fraction(name, value):
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a float in [0, 1], got {type(value).__name__} {value!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must lie in [0, 1], got {value}")
+    return value

@@ -1,0 +1,354 @@
+"""Gradient clipping and four optimisers behind one interface.
+
+``params`` and ``grads`` are dictionaries of arrays with the same structure; they may be
+nested, e.g. ``{"cell": {"weight_ih": ...}, "out": {"weight": ..., "bias": ...}}``.  Keys in
+messages are written as paths, ``cell/weight_ih``.
+
+Every optimiser is built as ``Opt(params, lr, ...)`` and updated with ``opt.step(grads)``,
+which changes the arrays of ``params`` *in place* (so a model holding the same dict sees the
+new values) and keeps their dtype.  Its state (velocities, moment estimates) lives on the
+optimiser, one entry per parameter array.  In the equations below, g is a parameter's
+gradient, lr the learning rate, and every operation is elementwise.
+"""
+
+import math
+
+import numpy as np
+
+from ._checks import check_finite
+
+# --- walking nested dictionaries -------------------------------------------------------
+
+
+def _leaves(tree, name, prefix=""):
+    """List ``(path, array)`` for every array in a nested dict, in insertion order."""
+    if not isinstance(tree, dict):
+        raise TypeError(f"{name} must be a dict of arrays (possibly nested), got {type(tree).__name__}")
+    out = []
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.extend(_leaves(value, name, prefix=path + "/"))
+        else:
+            out.append((path, value))
+    return out
+
+
+def _map(fn, tree):
+    """A new dict of the same structure with ``fn(array)`` at every leaf."""
+    return {k: _map(fn, v) if isinstance(v, dict) else fn(v) for k, v in tree.items()}
+
+
+def _float_leaves(tree, name):
+    """Like :func:`_leaves`, with every leaf checked to be a finite float array."""
+    out = []
+    for path, value in _leaves(tree, name):
+        arr = np.asarray(value)
+        if arr.dtype.kind != "f":
+            raise TypeError(f"{name}['{path}'] must be a float array, got dtype {arr.dtype}")
+        check_finite(f"{name}['{path}']", arr)
+        out.append((path, arr))
+    return out
+
+
+# --- norms and clipping ----------------------------------------------------------------
+
+
+def global_norm(grads):
+    """The L2 norm of all gradients together, as if concatenated into one vector.
+
+    ``sqrt(sum over arrays of sum(g**2))``, computed in float64 and scaled by the largest
+    entry first, so huge gradients give a huge norm rather than ``inf``.
+
+    Parameters
+    ----------
+    grads : dict
+        Arrays, possibly in nested dicts.
+
+    Returns
+    -------
+    norm : float
+    """
+    arrays = [a.astype(np.float64, copy=False) for _, a in _float_leaves(grads, "grads")]
+    scale = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
+    if scale == 0.0:
+        return 0.0
+    return scale * math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
+
+
+def clip_grad_norm(grads, max_norm):
+    """Rescale all gradients together so that their global norm is at most ``max_norm``.
+
+    ``g <- g * min(1, max_norm / ||g||)`` with ||g|| the :func:`global_norm` (Pascanu,
+    Mikolov & Bengio, 2013).  One factor for every array keeps the direction of the full
+    gradient vector; the factor is at most 1, so the norm never grows.
+
+    Parameters
+    ----------
+    grads : dict
+        Arrays, possibly in nested dicts.  Not modified.
+    max_norm : float
+        The largest norm allowed, > 0.
+
+    Returns
+    -------
+    clipped : dict
+        New arrays, same structure, shapes and dtypes as ``grads``.
+    norm : float
+        The global norm *before* clipping (worth logging: it shows when clipping acts).
+    """
+    max_norm = _check_positive("max_norm", max_norm)
+    norm = global_norm(grads)
+    scale = min(1.0, max_norm / norm) if norm > 0.0 else 1.0
+    return _map(lambda g: np.asarray(g) * np.asarray(g).dtype.type(scale), grads), norm
+
+
+def clip_grad_value(grads, clip_value):
+    """Clip every gradient entry to [-clip_value, clip_value].
+
+    Unlike :func:`clip_grad_norm` this changes the direction of the gradient.
+
+    Parameters
+    ----------
+    grads : dict
+        Arrays, possibly in nested dicts.  Not modified.
+    clip_value : float
+        > 0.
+
+    Returns
+    -------
+    clipped : dict
+        New arrays, same structure, shapes and dtypes as ``grads``.
+    """
+    c = _check_positive("clip_value", clip_value)
+    _float_leaves(grads, "grads")
+    return _map(lambda g: np.clip(g, -c, c).astype(np.asarray(g).dtype, copy=False), grads)
+
+
+# --- optimisers ------------------------------------------------------------------------
+
+
+class Optimizer:
+    """The shared interface: ``Opt(params, lr, ...)`` then ``opt.step(grads)`` per update.
+
+    Parameters
+    ----------
+    params : dict
+        Float arrays, possibly nested; updated in place by :meth:`step`.
+    lr : float
+        The learning rate, > 0.  It is a plain attribute, so a schedule may change
+        ``opt.lr`` between steps.
+    """
+
+    def __init__(self, params, lr):
+        for path, value in _leaves(params, "params"):
+            if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+                raise TypeError(
+                    f"params['{path}'] must be a float ndarray (it is updated in place), "
+                    f"got {type(value).__name__}"
+                    + (f" of dtype {value.dtype}" if isinstance(value, np.ndarray) else "")
+                )
+        self.params = params
+        self.lr = _check_positive("lr", lr)
+        self.state = {}  # path -> dict of state arrays, created on first use
+        self.t = 0  # number of steps taken
+
+    def step(self, grads):
+        """Update every parameter in place from its gradient.
+
+        Parameters
+        ----------
+        grads : dict
+            Same structure, shapes and dtypes as ``params``, all finite.  Everything is
+            checked before anything is changed, so a bad ``grads`` leaves ``params`` as it was.
+
+        Raises
+        ------
+        ValueError
+            On missing or extra keys, a shape mismatch, or a non-finite gradient (the message
+            names the key).
+        TypeError
+            On a dtype mismatch.
+        """
+        pairs = self._match(grads)
+        self.t += 1
+        for path, p, g in pairs:
+            self._update(p, g, self.state.setdefault(path, {}))
+
+    def _update(self, p, g, state):  # pragma: no cover - every subclass overrides it
+        raise NotImplementedError
+
+    def _match(self, grads):
+        """Pair each parameter with its gradient, checking keys, shapes, dtypes and finiteness."""
+        params = dict(_leaves(self.params, "params"))
+        grad_leaves = dict(_leaves(grads, "grads"))
+        missing = [k for k in params if k not in grad_leaves]
+        extra = [k for k in grad_leaves if k not in params]
+        if missing or extra:
+            raise ValueError(
+                "grads must have the keys of params; "
+                f"missing from grads: {missing}, not in params: {extra}"
+            )
+        pairs = []
+        for path, p in params.items():
+            g = np.asarray(grad_leaves[path])
+            if g.shape != p.shape:
+                raise ValueError(f"grads['{path}'] has shape {g.shape} but params['{path}'] has shape {p.shape}")
+            if g.dtype != p.dtype:
+                raise TypeError(f"grads['{path}'] has dtype {g.dtype} but params['{path}'] has dtype {p.dtype}")
+            check_finite(f"grads['{path}']", g)
+            pairs.append((path, p, g))
+        return pairs
+
+    def __repr__(self):
+        extra = "".join(f", {k}={v!r}" for k, v in self._hyper().items())
+        return f"{type(self).__name__}(lr={self.lr!r}{extra}, steps={self.t})"
+
+    def _hyper(self):
+        return {}
+
+
+class SGD(Optimizer):
+    """Plain stochastic gradient descent: ``p <- p - lr * g``.
+
+    Parameters
+    ----------
+    params : dict
+    lr : float
+    """
+
+    def _update(self, p, g, state):
+        p -= self.lr * g
+
+
+class Momentum(Optimizer):
+    """SGD with (heavy-ball) momentum, in PyTorch's form::
+
+        v <- momentum * v + g        (v starts at 0)
+        p <- p - lr * v
+
+    For a constant lr this equals the classical ``v <- momentum * v - lr * g; p <- p + v``
+    (Polyak, 1964; Sutskever et al., 2013) with v scaled by -lr.
+
+    Parameters
+    ----------
+    params : dict
+    lr : float
+    momentum : float
+        In [0, 1); 0 gives :class:`SGD`.
+    """
+
+    def __init__(self, params, lr, momentum=0.9):
+        super().__init__(params, lr)
+        self.momentum = _check_unit_interval("momentum", momentum)
+
+    def _update(self, p, g, state):
+        v = state.setdefault("velocity", np.zeros_like(p))
+        v *= self.momentum
+        v += g
+        p -= self.lr * v
+
+    def _hyper(self):
+        return {"momentum": self.momentum}
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi, Hazan & Singer, 2011): per-entry steps that shrink over time.
+
+    Each entry's step is divided by the root of the sum of its squared gradients so far::
+
+        G <- G + g**2                       (G starts at 0)
+        p <- p - lr * g / (sqrt(G) + eps)
+
+    Parameters
+    ----------
+    params : dict
+    lr : float
+    eps : float
+        > 0, keeps the division finite where G is 0.
+    """
+
+    def __init__(self, params, lr, eps=1e-8):
+        super().__init__(params, lr)
+        self.eps = _check_positive("eps", eps)
+
+    def _update(self, p, g, state):
+        G = state.setdefault("sum_sq", np.zeros_like(p))
+        G += g * g
+        p -= self.lr * g / (np.sqrt(G) + self.eps)
+
+    def _hyper(self):
+        return {"eps": self.eps}
+
+
+class Adam(Optimizer):
+    """Adam with bias correction (Kingma & Ba, 2015, Algorithm 1).  At step t = 1, 2, ...::
+
+        m <- beta1 * m + (1 - beta1) * g          (m, v start at 0)
+        v <- beta2 * v + (1 - beta2) * g**2
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        p <- p - lr * m_hat / (sqrt(v_hat) + eps)
+
+    The corrections undo the bias of m and v towards their zero start; without them the
+    first steps would be too small by the factor (1 - beta1).
+
+    Parameters
+    ----------
+    params : dict
+    lr : float
+    betas : tuple of float
+        (beta1, beta2), each in [0, 1).
+    eps : float
+        > 0.
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        super().__init__(params, lr)
+        try:
+            beta1, beta2 = betas
+        except (TypeError, ValueError):
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}") from None
+        self.betas = (_check_unit_interval("betas[0]", beta1), _check_unit_interval("betas[1]", beta2))
+        self.eps = _check_positive("eps", eps)
+
+    def _update(self, p, g, state):
+        beta1, beta2 = self.betas
+        m = state.setdefault("m", np.zeros_like(p))
+        v = state.setdefault("v", np.zeros_like(p))
+        m *= beta1
+        m += (1.0 - beta1) * g
+        v *= beta2
+        v += (1.0 - beta2) * (g * g)
+        m_hat = m / (1.0 - beta1**self.t)
+        v_hat = v / (1.0 - beta2**self.t)
+        p -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+    def _hyper(self):
+        return {"betas": self.betas, "eps": self.eps}
+
+
+# --- validation ------------------------------------------------------------------------
+
+
+def _check_number(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _check_positive(name, value):
+    value = _check_number(name, value)
+    if value <= 0.0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    return value
+
+
+def _check_unit_interval(name, value):
+    value = _check_number(name, value)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must lie in [0, 1), got {value}")
+    return value
