@@ -236,7 +236,8 @@ def draw_io_patterns(axes=None, *, patterns=None):
     return axes
 
 
-def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, ylabel=None):
+def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, ylabel=None,
+                 legend="upper left"):
     """A time series with the input windows of a fixed-window model shaded, all ending at ``end``.
 
     Parameters
@@ -252,11 +253,14 @@ def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, yla
     context : int or None
         Show only this many steps up to ``end``; None shows the whole series.
     ylabel : str or None
+    legend : str or None
+        Where to put the legend (a Matplotlib ``loc``); None draws none.
 
     Returns
     -------
     ax : matplotlib Axes
-        One line and one shaded span (a patch) per window, with a legend.
+        One line and one shaded span (a patch) per window, with a legend unless
+        ``legend`` is None.  ``datetime64`` dates get concise date labels.
     """
     values = np.asarray(values)
     dates = np.asarray(dates)
@@ -276,7 +280,14 @@ def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, yla
     for k, w in enumerate(sorted(windows)):
         ax.axvspan(dates[end + 1 - w], dates[end], color=shades[k % len(shades)], alpha=0.25,
                    lw=0, label=f"last {w} steps")
-    ax.legend(loc="upper left", fontsize=9, frameon=False)
+    if legend is not None:
+        ax.legend(loc=legend, fontsize=9, frameon=False)
+    if np.issubdtype(dates.dtype, np.datetime64):
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+
+        locator = AutoDateLocator(minticks=3, maxticks=7)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     if ylabel:
         ax.set_ylabel(ylabel)
     return ax
@@ -640,27 +651,29 @@ def plot_truncation_error(ks, errors, ax=None, *, T=None):
     ----------
     ks : array_like of int, shape (N,)
     errors : dict
-        Maps a label (a parameter name) to an array of shape (N,) of relative errors;
-        exact zeros are drawn at the bottom of the axis.
+        Maps a label (a parameter name) to an array of shape (N,) of relative errors.
     T : int or None
-        The sequence length, marked with a dotted vertical line (k >= T is full BPTT).
+        The sequence length, marked with a dotted vertical line (k >= T is full BPTT, error 0).
 
     Returns
     -------
     ax : matplotlib Axes
+        Linear axes from 0, one line with markers per label.
     """
     ax = _new_axes(ax, (5.2, 3.8))
     ks = np.asarray(ks)
-    floor = 1e-17
+    top = 0.0
     for label, err in errors.items():
-        ax.semilogy(ks, np.maximum(np.asarray(err, dtype=float), floor), "o-", label=label)
+        err = np.asarray(err, dtype=float)
+        ax.plot(ks, err, "o-", label=label, ms=4)
+        top = max(top, float(np.max(err)))
     if T is not None:
         ax.axvline(T, color="0.5", ls=":", lw=1)
-        ax.text(T, 1.0, " $k = T$", va="top", fontsize=9, color="0.35")
-    ax.set_ylim(floor / 2, 3.0)
+        ax.text(T, 1.02 * top, " $k = T$", va="top", fontsize=9, color="0.35")
+    ax.set_ylim(0.0, 1.08 * top if top > 0 else 1.0)
     ax.set_xlabel("chunk length $k$")
     ax.set_ylabel("relative error vs full BPTT")
-    ax.legend(loc="lower left")
+    ax.legend(loc="upper right")
     return ax
 
 
@@ -844,4 +857,93 @@ def plot_learning_curves(losses, labels, ax=None, *, baseline=None, window=25):
     ax.set_xlabel("update step")
     ax.set_ylabel(f"training loss ({window}-step mean)" if window > 1 else "training loss")
     ax.legend(fontsize=9, frameon=False)
+    return ax
+
+
+def plot_lm_learning_curves(runs, ax=None, *, baseline=None, window=20):
+    """Language-model losses against the number of training characters read (Chapter 7).
+
+    The x-axis counts characters, not update steps, so that runs with different batch
+    sizes or chunk lengths that read the same text line up.  Each run gets a solid line
+    (the running mean of its per-step training losses over ``window`` steps) and round
+    markers in the same colour (its validation losses).  The left axis is in nats per
+    character, the right one shows the same values in bits.
+
+    Parameters
+    ----------
+    runs : dict
+        Maps a label to ``(chars_per_step, history)``: the characters one update reads
+        (B * T) and an :class:`rnnlib.models.History`.
+    ax : matplotlib Axes or None
+    baseline : tuple (label, nats) or None
+        A horizontal dashed line, e.g. the unigram model's held-out loss.
+    window : int
+        Steps in the running mean of the training loss (1: the raw losses).
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        For each run a training line then a validation line (markers only), in the order
+        of ``runs``; then the baseline line, if any.
+    """
+    if not runs:
+        raise ValueError("runs is empty: give at least one (chars_per_step, history)")
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise ValueError(f"window must be a positive int, got {window!r}")
+    ax = _new_axes(ax, (6.8, 3.8))
+    for label, (chars_per_step, history) in runs.items():
+        if not chars_per_step > 0:
+            raise ValueError(f"chars_per_step of run {label!r} must be > 0, got {chars_per_step!r}")
+        losses = np.asarray(history.train_loss, dtype=np.float64)  # (S,)
+        w = min(int(window), losses.size)
+        smooth = np.convolve(losses, np.ones(w) / w, mode="valid")  # (S - w + 1,)
+        steps = np.asarray(history.step)[w - 1 :]
+        (line,) = ax.plot(steps * chars_per_step, smooth, lw=1.5, label=f"{label}: train")
+        ax.plot(np.asarray(history.val_step) * chars_per_step, history.val_loss, "o", ms=6,
+                color=line.get_color(), mec="white", label=f"{label}: validation")
+    if baseline is not None:
+        name, value = baseline
+        ax.axhline(value, color="0.35", ls="--", lw=1.2, label=name)
+    ax.set_xlabel("training characters read")
+    ax.set_ylabel("loss (nats per character)")
+    ln2 = np.log(2.0)
+    second = ax.secondary_yaxis("right", functions=(lambda n: n / ln2, lambda b: b * ln2))
+    second.set_ylabel("bits per character")
+    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    return ax
+
+
+def plot_forecasts(dates, target, forecasts, ax=None, *, ylabel="daily log return (%)"):
+    """A test period of a series with one or more forecasts drawn over it (Chapter 7).
+
+    Parameters
+    ----------
+    dates : array_like, shape (N,)
+        The x values (dates or indices).
+    target : array_like, shape (N,)
+        The values that happened, drawn as thin grey bars.
+    forecasts : dict
+        Maps a label to an array of shape (N,), each drawn as a line.
+    ax : matplotlib Axes or None
+    ylabel : str
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        One bar container (the target) and one line per forecast, in the order given.
+    """
+    target = np.asarray(target, dtype=np.float64)
+    n = target.shape[0] if target.ndim == 1 else -1
+    if n < 1 or len(dates) != n:
+        raise ValueError(f"dates and target must be 1-D of the same length, got {len(dates)} and {target.shape}")
+    for label, pred in forecasts.items():
+        if np.shape(pred) != (n,):
+            raise ValueError(f"forecast {label!r} has shape {np.shape(pred)}, expected ({n},)")
+    ax = _new_axes(ax, (7.0, 3.4))
+    ax.bar(dates, target, width=1.0, color="0.75", label="actual")
+    for label, pred in forecasts.items():
+        ax.plot(dates, pred, lw=1.3, label=label)
+    ax.axhline(0.0, color="0.3", lw=0.6)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8, frameon=False, loc="lower left", ncol=len(forecasts) + 1)
     return ax
