@@ -112,6 +112,13 @@ def test_plot_windows_shades_one_span_per_window(ax):
     assert labels == ["last 5 steps", "last 20 steps", "last 60 steps"]
 
 
+def test_plot_windows_can_leave_out_the_legend(ax):
+    dates = np.arange("2008-01-01", "2008-03-01", dtype="datetime64[D]")
+    viz.plot_windows(dates, np.arange(len(dates), dtype=float), [5, 20], ax=ax, legend=None)
+    assert ax.get_legend() is None
+    assert len(ax.lines) == 1
+
+
 def test_plot_windows_rejects_a_window_longer_than_the_series(ax):
     with pytest.raises(ValueError, match="every window"):
         viz.plot_windows(np.arange(10), np.zeros(10), [11], ax=ax)
