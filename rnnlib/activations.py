@@ -28,9 +28,10 @@ def tanh_deriv_from_output(h):
 def sigmoid(a):
     """The logistic function 1 / (1 + exp(-a)), computed so that it never overflows.
 
-    With e = exp(-|a|), which lies in (0, 1] and so cannot overflow (not even at a = -1e4),
-    the two equal forms 1 / (1 + exp(-a)) for a >= 0 and exp(a) / (1 + exp(a)) for a < 0
-    share the denominator 1 + e, and their numerators are 1 and e: max(e, [a >= 0]).
+    With ``e = exp(-abs(a))``, which lies in (0, 1] and so cannot overflow (not even at
+    a = -1e4), the two equal forms ``1 / (1 + exp(-a))`` for a >= 0 and
+    ``exp(a) / (1 + exp(a))`` for a < 0 share the denominator ``1 + e``, and their numerators
+    are 1 and e, which is ``max(e, a >= 0)``.
     This keeps full relative precision in both tails and avoids ``np.where``, which would
     evaluate both branches (the LSTM and GRU call this on every step).
     """
