@@ -173,7 +173,7 @@ def cross_entropy_soft(logits, target_probs, reduction="mean"):
         where = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(
             f"each row of target_probs must sum to 1 (within {tol:g}), but "
-            f"{_at('target_probs', where + (':',))} sums to {sums[where]!r}"
+            f"{_at('target_probs', where + (':',))} sums to {float(sums[where]):.6g}"
         )
 
     log_p = log_softmax(z)  # (..., V)
