@@ -179,8 +179,8 @@ def unroll_scalar_rnn_with_output(T, *, f=sp.tanh, g=None, outputs="last"):
 
     The network (the one of Chapter 3's warm-up)::
 
-        a_t = f(w_aa a_{t-1} + w_ax x_t + b_a),        t = 1 ... T
-        O_t = g(w_ya a_t + b_y)
+        a_t = w_hh h_{t-1} + w_xh x_t + b_h,  h_t = f(a_t),   t = 1 ... T
+        O_t = g(w_hy h_t + b_y)
         L   = 1/2 (O_T - y_T)^2                        if outputs == "last"
         L   = sum_t 1/2 (O_t - y_t)^2                  if outputs == "all"
 
@@ -197,10 +197,10 @@ def unroll_scalar_rnn_with_output(T, *, f=sp.tanh, g=None, outputs="last"):
     Returns
     -------
     dict
-        ``params``: dict of the symbols ``w_aa, w_ax, w_ya, b_a, b_y``; ``a0``; ``x`` and
-        ``y`` (lists of T symbols; only y[-1] is used when outputs == "last"); ``z`` (the
-        pre-activations w_aa a_{t-1} + w_ax x_t + b_a), ``a`` (the states), ``u`` (the
-        output pre-activations w_ya a_t + b_y) and ``O`` (the outputs), each a list of T
+        ``params``: dict of the symbols ``w_hh, w_xh, w_hy, b_h, b_y``; ``h0``; ``x`` and
+        ``y`` (lists of T symbols; only y[-1] is used when outputs == "last"); ``a`` (the
+        pre-activations w_hh h_{t-1} + w_xh x_t + b_h), ``h`` (the states), ``u`` (the
+        output pre-activations w_hy h_t + b_y) and ``O`` (the outputs), each a list of T
         expressions written out in the parameters; ``L``, the loss.
     """
     if not isinstance(T, int) or T < 1:
@@ -208,21 +208,21 @@ def unroll_scalar_rnn_with_output(T, *, f=sp.tanh, g=None, outputs="last"):
     if outputs not in ("last", "all"):
         raise ValueError(f"outputs must be 'last' or 'all', got {outputs!r}")
     g = (lambda v: v) if g is None else g
-    w_aa, w_ax, w_ya, b_a, b_y, a0 = sp.symbols("w_aa w_ax w_ya b_a b_y a_0", real=True)
+    w_hh, w_xh, w_hy, b_h, b_y, h0 = sp.symbols("w_hh w_xh w_hy b_h b_y h_0", real=True)
     x = list(sp.symbols(f"x_1:{T + 1}", real=True))
     y = list(sp.symbols(f"y_1:{T + 1}", real=True))
-    z, a, u, O = [], [], [], []
-    a_prev = a0
+    a, h, u, O = [], [], [], []
+    h_prev = h0
     for t in range(T):
-        z.append(w_aa * a_prev + w_ax * x[t] + b_a)
-        a.append(f(z[-1]))
-        u.append(w_ya * a[-1] + b_y)
+        a.append(w_hh * h_prev + w_xh * x[t] + b_h)
+        h.append(f(a[-1]))
+        u.append(w_hy * h[-1] + b_y)
         O.append(g(u[-1]))
-        a_prev = a[-1]
+        h_prev = h[-1]
     steps = range(T) if outputs == "all" else [T - 1]
     L = sum((sp.Rational(1, 2) * (O[t] - y[t]) ** 2 for t in steps), sp.Integer(0))
-    params = {"w_aa": w_aa, "w_ax": w_ax, "w_ya": w_ya, "b_a": b_a, "b_y": b_y}
-    return {"params": params, "a0": a0, "x": x, "y": y, "z": z, "a": a, "u": u, "O": O, "L": L}
+    params = {"w_hh": w_hh, "w_xh": w_xh, "w_hy": w_hy, "b_h": b_h, "b_y": b_y}
+    return {"params": params, "h0": h0, "x": x, "y": y, "a": a, "h": h, "u": u, "O": O, "L": L}
 
 
 # --- Chapter 5: how large can an activation's derivative be? ----------------------------
@@ -298,7 +298,9 @@ def logistic(a):
 
 
 def scalar_lstm_step(*, sigma=logistic):
-    """Build one scalar LSTM step, in rnnlib's (and PyTorch's) equations::
+    """Build one scalar LSTM step, in rnnlib's (and PyTorch's) equations.
+
+    The step computes::
 
         i = sigma(w_xi x + w_hi h_prev + b_i)    f = sigma(w_xf x + w_hf h_prev + b_f)
         g = tanh (w_xg x + w_hg h_prev + b_g)    o = sigma(w_xo x + w_ho h_prev + b_o)

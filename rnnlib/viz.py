@@ -549,14 +549,14 @@ PATH_COLORS = ("#d62728", "#2ca02c", "#1f77b4", "#9467bd", "#ff7f0e", "#8c564b")
 
 
 def draw_bptt_paths(T=3, ax=None):
-    """The scalar warm-up network of Chapter 3 and the T paths from w_aa to the loss.
+    """The scalar warm-up network of Chapter 3 and the T paths from w_hh to the loss.
 
-    States a_0 ... a_T sit in a row, followed by the output O and the loss L.  Under each
-    step i is one use of the shared weight w_aa; its edge into a_i is labelled with the
-    immediate partial f'(z_i) a_{i-1}.  Each edge between states carries its immediate
-    partial w_aa f'(z_t), the edge a_T -> O carries w_ya g'(u) and O -> L carries O - y.
-    Above the row, a coloured bar per path i runs from a_i to L: path i is
-    w_aa -> a_i -> ... -> a_T -> O -> L, and the product of the labels along it is its term.
+    States h_0 ... h_T sit in a row, followed by the output O and the loss L.  Under each
+    step i is one use of the shared weight w_hh; its edge into h_i is labelled with the
+    immediate partial f'(a_i) h_{i-1}.  Each edge between states carries its immediate
+    partial w_hh f'(a_t), the edge h_T -> O carries w_hy g'(u) and O -> L carries O - y.
+    Above the row, a coloured bar per path i runs from h_i to L: path i is
+    w_hh -> h_i -> ... -> h_T -> O -> L, and the product of the labels along it is its term.
 
     Parameters
     ----------
@@ -567,7 +567,7 @@ def draw_bptt_paths(T=3, ax=None):
     Returns
     -------
     ax : matplotlib Axes
-        With T + 3 node labels for the chain (a_0 ... a_T, O, L), T labels w_aa, T + 2 edge
+        With T + 3 node labels for the chain (h_0 ... h_T, O, L), T labels w_hh, T + 2 edge
         labels and T path labels; 2 T + 2 arrows.
     """
     if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or not 1 <= T <= len(PATH_COLORS):
@@ -576,17 +576,17 @@ def draw_bptt_paths(T=3, ax=None):
     dx, y_a, y_w = 2.0, 0.0, -1.6
     ax = _new_axes(ax, (1.45 * (T + 3) + 1.0, 3.9 + 0.25 * T))
     for t in range(T + 1):
-        _node(ax, (t * dx, y_a), f"$a_{{{t}}}$", "h")
+        _node(ax, (t * dx, y_a), f"$h_{{{t}}}$", "h")
     x_o, x_l = (T + 1) * dx, (T + 2) * dx
     _node(ax, (x_o, y_a), "$O$", "o")
     _node(ax, (x_l, y_a), "$L$", "o")
     for t in range(1, T + 1):
-        _arrow(ax, ((t - 1) * dx, y_a), (t * dx, y_a), label=f"$w_{{aa}}f'(z_{{{t}}})$",
+        _arrow(ax, ((t - 1) * dx, y_a), (t * dx, y_a), label=f"$w_{{hh}}f'(a_{{{t}}})$",
                label_offset=(0.0, -0.32), shrink=0.36)
-        _node(ax, (t * dx, y_w), "$w_{aa}$", "x", size=0.6, fontsize=10)
-        _arrow(ax, (t * dx, y_w), (t * dx, y_a), label=f"$f'(z_{{{t}}})\\,a_{{{t - 1}}}$",
+        _node(ax, (t * dx, y_w), "$w_{hh}$", "x", size=0.6, fontsize=10)
+        _arrow(ax, (t * dx, y_w), (t * dx, y_a), label=f"$f'(a_{{{t}}})\\,h_{{{t - 1}}}$",
                label_offset=(0.62, 0.0), shrink=0.36, color=PATH_COLORS[t - 1])
-    _arrow(ax, (T * dx, y_a), (x_o, y_a), label="$w_{ya}g'(u)$", label_offset=(0.0, -0.32), shrink=0.36)
+    _arrow(ax, (T * dx, y_a), (x_o, y_a), label="$w_{hy}g'(u)$", label_offset=(0.0, -0.32), shrink=0.36)
     _arrow(ax, (x_o, y_a), (x_l, y_a), label="$O-y$", label_offset=(0.0, -0.32), shrink=0.36)
     for i in range(1, T + 1):
         y_bar = 0.62 + 0.3 * (T - i)

@@ -24,9 +24,9 @@ def test_draw_bptt_paths_draws_one_path_per_step(ax, T):
     viz.draw_bptt_paths(T, ax=ax)
     texts = [t.get_text() for t in ax.texts]
     assert sum(t.startswith("path ") for t in texts) == T
-    assert texts.count("$w_{aa}$") == T
+    assert texts.count("$w_{hh}$") == T
     assert sum(isinstance(p, FancyArrowPatch) for p in ax.patches) == 2 * T + 2
-    assert {"$O$", "$L$", "$a_{0}$", f"$a_{{{T}}}$"} <= set(texts)
+    assert {"$O$", "$L$", "$h_{0}$", f"$h_{{{T}}}$"} <= set(texts)
 
 
 @pytest.mark.parametrize("T", [0, 7, 2.0])
