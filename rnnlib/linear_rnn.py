@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_params, check_sequence, check_shape, check_state
+from ._checks import as_float_array, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
 
 GATES = 1
@@ -69,9 +69,7 @@ def step_forward(x, state, params, *, check=True):
     """
     if check:
         d, hidden, dtype = check_params(params, GATES)
-        x = as_float_array("x", x, ndim=2, dtype=dtype)
-        if x.shape[1] != d:
-            raise ValueError(f"x has shape {x.shape} but params expect input size {d} (x[:, {d}])")
+        x = check_input("x", x, d, dtype)
         state = check_state("state", state, x.shape[0], hidden, dtype)
     h = x @ params["weight_ih"].T + params["bias_ih"] + state @ params["weight_hh"].T + params["bias_hh"]  # (B, H)
     return h, StepCache(x=x, h_prev=state, h=h, params=params)
