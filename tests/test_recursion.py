@@ -104,3 +104,8 @@ def test_loglog_cost_plot_draws_each_series_and_each_reference_line():
                          reference_slopes={"a": 2})
     assert len(ax.lines) == 3 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
     plt.close(fig)
+
+
+def test_median_seconds_uses_the_clock_it_is_given():
+    ticks = iter(range(0, 100, 2))  # each call of the clock advances 2 "seconds"
+    assert recursion.median_seconds(lambda: None, repeats=3, clock=lambda: next(ticks)) == 2.0
