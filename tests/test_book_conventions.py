@@ -54,11 +54,28 @@ def test_every_chapter_in_the_toc_exists_and_every_chapter_is_in_the_toc():
         assert any((ROOT / (f + ext)).exists() for ext in (".md", ".ipynb")), f
 
 
+SETUP_CELL = (Path(__file__).parent / "setup_cell.py").read_text()
+
+
+def code_cells(path):
+    return [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_first_code_cell_is_the_shared_setup_cell_hidden_from_the_page(path):
+    first = code_cells(path)[0]
+    assert source(first) == SETUP_CELL.rstrip("\n"), "copy tests/setup_cell.py into the chapter"
+    assert "remove-cell" in tags(first)
+    assert first.get("outputs") == []
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_notebook_uses_the_python3_kernel_and_installs_nothing(path):
+    """No cell installs anything; the one exception is the setup cell's Colab-only branch,
+    which tests/test_setup_cell.py shows to be a no-op everywhere else."""
     nb = load(path)
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
-    for cell in nb["cells"]:
+    for cell in code_cells(path)[1:]:
         if cell["cell_type"] == "code":
             src = source(cell)
             assert not re.search(r"^\s*[!%]\s*(pip|conda)\b", src, re.M), src
