@@ -488,7 +488,8 @@ def plot_gradient_heatmap(norms, ax=None, *, row_labels=None, ylabel=None, vmin=
     ax.figure.colorbar(image, ax=ax, label=r"$\log_{10}$ norm", pad=0.02)
     ax.set_yticks(np.arange(n.shape[0]))
     ax.set_yticklabels(labels)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # k is an integer
+    # k is an integer: ticks at 1, 2, 5 or 10 times a power of ten
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.set_xlabel(r"distance in time $k = T - t$")
     if ylabel:
         ax.set_ylabel(ylabel)
@@ -539,7 +540,8 @@ def plot_norms_by_distance(norms, labels, ax=None, *, bounds=None, ylabel=None):
             ax.plot(k[ok], row[ok], ls="--", lw=1.0, color=line.get_color())
     ax.set_yscale("log")
     ax.axhline(1.0, color="#777777", lw=0.8, ls=":")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # k is an integer
+    # k is an integer: ticks at 1, 2, 5 or 10 times a power of ten
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.set_xlabel(r"distance in time $k = T - t$")
     if ylabel:
         ax.set_ylabel(ylabel)
@@ -718,7 +720,8 @@ def plot_loss_curves(runs, labels, ax=None, *, ylabel="training loss"):
         if step is not None:
             ax.plot([step], [ax.get_ylim()[1]], "x", color=line.get_color(), ms=10, mew=2.5,
                     clip_on=False, label=f"non-finite at step {step}")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # update steps are integers
+    # update steps are integers
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.set_xlabel("update step")
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=9, frameon=False)
