@@ -468,6 +468,7 @@ def plot_gradient_heatmap(norms, ax=None, *, row_labels=None, ylabel=None, vmin=
         colour bar.
     """
     from matplotlib.colors import TwoSlopeNorm, Normalize
+    from matplotlib.ticker import MaxNLocator
 
     n = np.asarray(norms, dtype=np.float64)
     if n.ndim != 2 or n.size == 0:
@@ -487,6 +488,8 @@ def plot_gradient_heatmap(norms, ax=None, *, row_labels=None, ylabel=None, vmin=
     ax.figure.colorbar(image, ax=ax, label=r"$\log_{10}$ norm", pad=0.02)
     ax.set_yticks(np.arange(n.shape[0]))
     ax.set_yticklabels(labels)
+    # k is an integer: ticks at 1, 2, 5 or 10 times a power of ten
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.set_xlabel(r"distance in time $k = T - t$")
     if ylabel:
         ax.set_ylabel(ylabel)
@@ -512,6 +515,8 @@ def plot_norms_by_distance(norms, labels, ax=None, *, bounds=None, ylabel=None):
     ax : matplotlib Axes
         One solid line per row (``ax.lines[:R]``), then one dashed line per row of ``bounds``.
     """
+    from matplotlib.ticker import MaxNLocator
+
     n = np.asarray(norms, dtype=np.float64)
     if n.ndim != 2 or n.size == 0:
         raise ValueError(f"norms must be a non-empty 2-D array (R, K), got shape {n.shape}")
@@ -535,10 +540,12 @@ def plot_norms_by_distance(norms, labels, ax=None, *, bounds=None, ylabel=None):
             ax.plot(k[ok], row[ok], ls="--", lw=1.0, color=line.get_color())
     ax.set_yscale("log")
     ax.axhline(1.0, color="#777777", lw=0.8, ls=":")
+    # k is an integer: ticks at 1, 2, 5 or 10 times a power of ten
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.set_xlabel(r"distance in time $k = T - t$")
     if ylabel:
         ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, frameon=False, ncol=2)
+    ax.legend(fontsize=9, frameon=False, ncol=2)
     return ax
 
 
@@ -695,6 +702,8 @@ def plot_loss_curves(runs, labels, ax=None, *, ylabel="training loss"):
     ax : matplotlib Axes
         One line per run, then one single-point line (the cross) per run that failed.
     """
+    from matplotlib.ticker import MaxNLocator
+
     runs = list(runs)
     labels = [str(s) for s in labels]
     if len(labels) != len(runs) or not runs:
@@ -711,6 +720,8 @@ def plot_loss_curves(runs, labels, ax=None, *, ylabel="training loss"):
         if step is not None:
             ax.plot([step], [ax.get_ylim()[1]], "x", color=line.get_color(), ms=10, mew=2.5,
                     clip_on=False, label=f"non-finite at step {step}")
+    # update steps are integers
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     ax.set_xlabel("update step")
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=9, frameon=False)
