@@ -69,7 +69,9 @@ def recursion_by_loop(b, c, t):
 
 
 def recursion_closed_form(b, c, t):
-    """The closed form a_t = b_t + sum_{i=1}^{t-1} (prod_{j=i+1}^{t} c_j) b_i, written out.
+    """The closed form of the lemma, written out for one t:
+
+    a_t = b_t + sum_{i=1}^{t-1} (prod_{j=i+1}^{t} c_j) b_i.
     """
     total = b[t]
     for i in range(1, t):
