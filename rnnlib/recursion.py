@@ -146,7 +146,8 @@ def jacobian_product(jacobians, i, t):
     if not 0 <= i <= t <= n_steps:
         raise ValueError(f"need 0 <= i <= t <= T = {n_steps}, got i = {i}, t = {t}")
     product = np.eye(size, dtype=jacobians.dtype)
-    for k in range(i + 1, t + 1):  # J_{i+1} first, each later one multiplied on the left
+    # J_{i+1} first, each later one multiplied on the left
+    for k in range(i + 1, t + 1):
         product = jacobians[k - 1] @ product
     return product
 

@@ -86,7 +86,8 @@ def step_forward(x, state, params, *, check=True):
     """
     if check:
         x, state = _check_step(x, state, params)
-    ax = x @ params["weight_ih"].T + params["bias_ih"] + params["bias_hh"]  # (B, H): the terms without h_prev
+    # (B, H): the terms without h_prev
+    ax = x @ params["weight_ih"].T + params["bias_ih"] + params["bias_hh"]
     return _cell_forward(ax, x, state, params)
 
 

@@ -69,7 +69,10 @@ def recursion_by_loop(b, c, t):
 
 
 def recursion_closed_form(b, c, t):
-    """The closed form a_t = b_t + sum_{i=1}^{t-1} (prod_{j=i+1}^{t} c_j) b_i, written out."""
+    """The closed form of the lemma, written out for one t:
+
+    a_t = b_t + sum_{i=1}^{t-1} (prod_{j=i+1}^{t} c_j) b_i.
+    """
     total = b[t]
     for i in range(1, t):
         total += sp.Mul(*[c[j] for j in range(i + 1, t + 1)]) * b[i]
@@ -132,8 +135,9 @@ def peel_last(expr):
     """Split the last term off a ``Sum`` or the last factor off a ``Product``.
 
     ``Sum(f, (k, lo, hi))`` becomes ``Sum(f, (k, lo, hi - 1)) + f(hi)`` and
-    ``Product(f, (k, lo, hi))`` becomes ``Product(f, (k, lo, hi - 1)) * f(hi)``.  Both hold
-    whenever the range is not empty, lo <= hi; the caller is responsible for that.
+    ``Product(f, (k, lo, hi))`` becomes ``Product(f, (k, lo, hi - 1)) * f(hi)``.
+    Both hold whenever the range is not empty, lo <= hi; the caller is responsible
+    for that.
     """
     if not isinstance(expr, (sp.Sum, sp.Product)) or len(expr.limits) != 1:
         raise ValueError(f"expected a Sum or Product over one index, got {expr!r}")
@@ -147,10 +151,11 @@ def inductive_step_residual(b, c, t, multiplier=None):
     """closed(t) - (b_t + m closed(t-1)) for a symbolic t >= 2, simplified by SymPy.
 
     ``multiplier`` m defaults to c_t, the recurrence of the lemma; pass another
-    expression to see a wrong recurrence leave a residual.  SymPy cannot split a sum with
-    a symbolic upper limit on its own, so two rules are applied first, each valid for
-    t >= 2: the i = t-1 term is peeled off the outer sum, and the factor c_t off every
-    product that ends at t (inside the sum i <= t-1, so those products are never empty).
+    expression to see a wrong recurrence leave a residual.  SymPy cannot split a sum
+    with a symbolic upper limit on its own, so two rules are applied first, each valid
+    for t >= 2: the i = t-1 term is peeled off the outer sum, and the factor c_t off
+    every product that ends at t (inside the sum i <= t-1, so those products are never
+    empty).
     Returns 0 when the inductive step holds.
     """
     m = c[t] if multiplier is None else multiplier

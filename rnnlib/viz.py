@@ -259,8 +259,11 @@ def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, yla
     Returns
     -------
     ax : matplotlib Axes
-        One line and one shaded span (a patch) per window, with a legend unless
-        ``legend`` is None.  ``datetime64`` dates get concise date labels.
+        One line for the series and, per window, one bar (a ``LineCollection``) above the
+        curve spanning the window, in its own colour, with a dotted line down at its first
+        step.  The bars sit at different heights and are never blended, so every colour on
+        the plot is one of the legend's (drawn unless ``legend`` is None).  ``datetime64``
+        dates get concise date labels.
     """
     values = np.asarray(values)
     dates = np.asarray(dates)
@@ -277,11 +280,21 @@ def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, yla
     lo = 0 if context is None else max(0, end + 1 - int(context))
     ax.plot(dates[lo:end + 1], values[lo:end + 1], color="#222222", lw=1.0)
     shades = ["#d62728", "#ff7f0e", "#2ca02c", "#1f77b4", "#9467bd"]
+    # Room above the curve for one bar per window (y in axes fractions from here on).
+    y_lo, y_hi = ax.get_ylim()
+    n_bars = len(windows)
+    ax.set_ylim(y_lo, y_hi + (0.08 * n_bars + 0.04) * (y_hi - y_lo))
+    top = 1.0 - 0.04 * (1.0 + 0.1 * n_bars)
+    mix = ax.get_xaxis_transform()  # x in data, y in axes fractions
     for k, w in enumerate(sorted(windows)):
-        ax.axvspan(dates[end + 1 - w], dates[end], color=shades[k % len(shades)], alpha=0.25,
-                   lw=0, label=f"last {w} steps")
+        color = shades[k % len(shades)]
+        y = top - k * 0.07
+        ax.hlines(y, dates[end + 1 - w], dates[end], colors=color, lw=5, transform=mix,
+                  label=f"last {w} steps")
+        ax.vlines(dates[end + 1 - w], 0.0, y, colors=color, lw=1, linestyles=":",
+                  transform=mix)
     if legend is not None:
-        ax.legend(loc=legend, fontsize=9, frameon=False)
+        ax.legend(loc=legend, fontsize=10, frameon=False)
     if np.issubdtype(dates.dtype, np.datetime64):
         from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 

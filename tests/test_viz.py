@@ -102,14 +102,27 @@ def test_draw_io_patterns_rejects_unknown_names_and_wrong_axes_count():
         plt.close(fig)
 
 
-def test_plot_windows_shades_one_span_per_window(ax):
+def test_plot_windows_marks_one_bar_per_window_in_its_legend_colour(ax):
+    from matplotlib.colors import to_hex
+
     dates = np.arange(100)
     values = np.sin(dates / 10.0)
-    viz.plot_windows(dates, values, [5, 20, 60], ax=ax, context=80)
+    viz.plot_windows(dates, values, [20, 5, 60], ax=ax, context=80)
     assert len(ax.lines) == 1
     np.testing.assert_array_equal(ax.lines[0].get_xdata(), dates[20:])
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = ax.get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
     assert labels == ["last 5 steps", "last 20 steps", "last 60 steps"]
+    bars = [c for c in ax.collections if c.get_label().startswith("last")]
+    assert len(bars) == 3
+    heights = set()
+    for bar, handle, w in zip(bars, legend.legend_handles, [5, 20, 60]):
+        ((x0, y), (x1, _)) = bar.get_segments()[0]
+        assert (x0, x1) == (100 - w, 99)  # the w steps up to the last one
+        heights.add(y)
+        assert to_hex(bar.get_color()[0]) == to_hex(np.ravel(handle.get_color())[:4])
+    assert len(heights) == 3  # one height per bar: no two colours overlap
+    assert not ax.patches  # nothing shaded, so nothing blended
 
 
 def test_plot_windows_can_leave_out_the_legend(ax):
