@@ -368,7 +368,7 @@ NOVEL_FILE = "pride-and-prejudice.txt.gz"  # in rnnlib/_datafiles, beside its PR
 NOVEL_BYTES = 737_944  # the uncompressed file, UTF-8
 NOVEL_SHA256 = "86dab871eec9c0cef97f4cb6313f86c6cc48f6f7809534e65cd3f1c1d486d247"
 NOVEL_CHAPTERS = 61
-_NOVEL_SOURCE = f"Project Gutenberg eBook #{GUTENBERG_ID}, shipped with rnnlib ({NOVEL_FILE})"
+_NOVEL_SOURCE = f"Project Gutenberg eBook #{GUTENBERG_ID}, as shipped with rnnlib"
 
 
 class Corpus(NamedTuple):
