@@ -4,8 +4,8 @@ Text
     :class:`Vocab` maps characters to integer ids; :func:`batchify` cuts one long id
     sequence into B contiguous streams and :func:`iterate_chunks` walks them in time,
     so a model can carry its hidden state from one chunk to the next (truncated BPTT).
-    :func:`load_pride_and_prejudice` downloads and caches the novel, with an offline
-    fallback text that ships with Python.
+    :func:`load_pride_and_prejudice` reads the novel from the copy that ships inside
+    the package (no network), checked against its SHA-256.
 
 Sequences
     :func:`make_adding_problem` draws the adding problem of Hochreiter & Schmidhuber
@@ -16,13 +16,13 @@ Sequences
 All sequence arrays are time-major, ``(T, B, ...)``, as everywhere in ``rnnlib``.
 """
 
+import gzip
 import hashlib
 import os
 import re
-import sys
 import tempfile
-import urllib.error
-import urllib.request
+import zlib
+from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
@@ -359,177 +359,124 @@ def make_windows(series, window, *, dtype=np.float64):
 
 
 # --------------------------------------------------------------------------------------
-# Pride and Prejudice, with an offline fallback
+# Pride and Prejudice, shipped with the package
 # --------------------------------------------------------------------------------------
 
 GUTENBERG_ID = 1342
-GUTENBERG_URL = "https://www.gutenberg.org/cache/epub/1342/pg1342.txt"
 TITLE = "Pride and Prejudice"
-MIN_BOOK_CHARS = 500_000  # the novel is about 700k characters; anything shorter is wrong
+NOVEL_FILE = "pride-and-prejudice.txt.gz"  # in rnnlib/_datafiles, beside its PROVENANCE.md
+NOVEL_BYTES = 737_944  # the uncompressed file, UTF-8
+NOVEL_SHA256 = "86dab871eec9c0cef97f4cb6313f86c6cc48f6f7809534e65cd3f1c1d486d247"
+NOVEL_CHAPTERS = 61
+_NOVEL_SOURCE = f"Project Gutenberg eBook #{GUTENBERG_ID}, as shipped with rnnlib"
 
 
 class Corpus(NamedTuple):
-    """A text and where it came from."""
+    """A text, what it is, and where its chapters start."""
 
     text: str
-    title: str  # "Pride and Prejudice", or the fallback's title
-    source: str  # the URL or cache file it came from, or why the fallback was used
-    is_fallback: bool  # True when ``text`` is NOT the novel
+    title: str  # "Pride and Prejudice"
+    source: str  # where the text comes from
+    chapters: tuple  # character offsets into ``text`` at which each chapter starts
 
 
 class ChecksumError(ValueError):
     """A file's SHA-256 does not match the checksum it should have."""
 
 
-def default_cache_dir():
-    """``$RNNLIB_CACHE`` if set, else ``~/.cache/rnnlib``."""
-    env = os.environ.get("RNNLIB_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "rnnlib"
+def _novel_resource():
+    """The packaged, gzip-compressed text (a Traversable; tests replace this function)."""
+    return resources.files("rnnlib") / "_datafiles" / NOVEL_FILE
 
 
-def load_pride_and_prejudice(
-    *, offline=False, cache_dir=None, timeout=30, sha256=None, url=GUTENBERG_URL
-):
-    """Jane Austen's *Pride and Prejudice* (Project Gutenberg #1342), cached on disk.
+def load_pride_and_prejudice():
+    """Jane Austen's *Pride and Prejudice*, from the copy that ships inside ``rnnlib``.
 
-    What happens, in order:
+    The package holds the public-domain text of Project Gutenberg eBook #1342 (the George
+    Allen edition of 1894, without any Gutenberg header or licence), gzip-compressed;
+    ``rnnlib/_datafiles/PROVENANCE.md`` says where it comes from.  Nothing is downloaded:
+    this function reads only that file, so it gives the same text on every machine,
+    offline or not.
 
-    1. ``offline=True`` or the environment variable ``RNNLIB_OFFLINE=1``: return the
-       fallback text (below) without touching the network or the cache, so that a
-       notebook run offline gives the same result on every machine.
-    2. A cached copy exists (``pg1342.txt`` in the cache directory): check it (below)
-       and return it.
-    3. Otherwise download ``url`` with ``urllib`` and ``timeout`` seconds, check it, and
-       write it to the cache atomically (a temporary file renamed into place, so an
-       interrupted run never leaves half a file behind).  If the download fails because
-       the network cannot be reached, return the fallback text; ``source`` says why.
-
-    The Gutenberg licence header and footer are removed: the text returned is what lies
-    between the ``*** START OF`` and ``*** END OF`` marker lines.
-
-    Checksums, honestly
-        This library was written where Project Gutenberg could not be reached, so it
-        does not pin the SHA-256 of the file (Gutenberg also re-issues its files from
-        time to time, which would break a pinned value).  Three checks stand in:
-
-        * **Pinned checksum, if you give one.**  Pass ``sha256="..."`` and a download,
-          or a cached copy, whose SHA-256 differs raises :class:`ChecksumError`.
-        * **Corruption of the cache.**  At download time the SHA-256 of the file is
-          written beside it (``pg1342.txt.sha256``); every later load recomputes it and
-          raises :class:`ChecksumError` if the file has changed since.  A cached file
-          without its checksum file is treated as not cached and downloaded again.
-        * **Content.**  The file must contain the title *Pride and Prejudice*, both
-          Gutenberg markers, and at least ``MIN_BOOK_CHARS`` characters between them,
-          else :class:`ValueError`: a proxy's error page or a truncated file is caught.
-
-        So: without ``sha256`` you are protected from corruption and from the wrong
-        kind of file, not from a deliberately altered copy of the book.
-
-    The fallback
-        When the novel cannot be had, the text is the English help text that ships with
-        Python (``pydoc_data.topics``, the text of ``help("if")`` and friends): all
-        topics in sorted order, with heading underlines dropped and runs of blank lines
-        collapsed, about 450k characters of English prose and code.  It is the same on
-        every run of a given Python version (it changes between Python releases).
-        ``is_fallback`` is True and ``title`` names it.
-
-    Parameters
-    ----------
-    offline : bool
-        Never use the network; return the fallback.
-    cache_dir : str or Path or None
-        Where to keep the download; None means :func:`default_cache_dir`.
-    timeout : float
-        Seconds before a download attempt gives up.
-    sha256 : str or None
-        Expected SHA-256 (hex) of the downloaded file, if you know it.
-    url : str
-        Where to download from (tests use a ``file://`` URL).
+    The file is checked before it is used: at most ``NOVEL_BYTES`` bytes are
+    decompressed, and their SHA-256 must equal ``NOVEL_SHA256``.  What is returned is the
+    novel proper: from "It is a truth universally acknowledged" to the last paragraph,
+    with the edition's title pages, preface, list of illustrations, every
+    ``[Illustration: ...]`` marker and the printer's colophon removed, trailing spaces
+    stripped and runs of blank lines collapsed to one.  The chapter headings
+    (``CHAPTER II.`` and so on) stay; the first chapter's heading was part of an
+    illustration, so the text starts with the novel's first sentence.
 
     Returns
     -------
     corpus : Corpus
-        ``text``, ``title``, ``source`` and ``is_fallback``.
+        ``text`` (about 688,000 characters, ending in a newline), ``title``, ``source``,
+        and ``chapters``: the 61 offsets into ``text`` at which chapters I to LXI start
+        (``chapters[0] == 0``; the others point at their ``CHAPTER`` heading).
 
     Raises
     ------
+    FileNotFoundError
+        The packaged file is missing (an installation without the package data).
     ChecksumError
-        The file does not match ``sha256``, or the cache no longer matches the checksum
-        recorded when it was downloaded.
-    ValueError
-        The file does not look like the novel.
+        The packaged file is not the text it should be.
     """
-    if offline or os.environ.get("RNNLIB_OFFLINE", "") not in ("", "0"):
-        why = "offline=True" if offline else "RNNLIB_OFFLINE is set"
-        return _fallback_corpus(why)
-    if not (isinstance(timeout, (int, float)) and timeout > 0):
-        raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-    if sha256 is not None:
-        sha256 = _check_hex_digest(sha256)
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    path = cache / f"pg{GUTENBERG_ID}.txt"
-    record = path.with_name(path.name + ".sha256")
-
-    if path.exists() and record.exists():
-        raw = path.read_bytes()
-        digest = hashlib.sha256(raw).hexdigest()
-        recorded = record.read_text(encoding="ascii").split()[0] if record.stat().st_size else ""
-        if digest != recorded:
-            raise ChecksumError(
-                f"the cached file {path} is corrupt: its SHA-256 is {digest} but {recorded!r} was "
-                f"recorded when it was downloaded; delete it to download it again"
-            )
-        if sha256 is not None and digest != sha256:
-            raise ChecksumError(
-                f"the cached file {path} has SHA-256 {digest}, not the expected {sha256}; "
-                f"delete it to download it again"
-            )
-        return Corpus(_strip_gutenberg(_decode(raw), str(path)), TITLE, str(path), False)
-
+    resource = _novel_resource()
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            raw = response.read()
-    except (urllib.error.URLError, OSError) as err:  # no network, DNS failure, timeout
-        return _fallback_corpus(f"download of {url} failed ({type(err).__name__}: {err})")
-    digest = hashlib.sha256(raw).hexdigest()
-    if sha256 is not None and digest != sha256:
+        with resource.open("rb") as handle, gzip.GzipFile(fileobj=handle, mode="rb") as gz:
+            raw = gz.read(NOVEL_BYTES + 1)  # never more than one byte too many
+    except FileNotFoundError as err:
+        raise FileNotFoundError(
+            f"the text of {TITLE} is missing from the rnnlib package ({resource}); "
+            f"reinstall rnnlib with its package data"
+        ) from err
+    except (OSError, EOFError, zlib.error) as err:
+        raise ChecksumError(f"{resource} is not a readable gzip file: {err}") from err
+    digest = hashlib.sha256(raw[:NOVEL_BYTES]).hexdigest()
+    if len(raw) != NOVEL_BYTES or digest != NOVEL_SHA256:
+        size = f"more than {NOVEL_BYTES:,}" if len(raw) > NOVEL_BYTES else f"{len(raw):,}"
         raise ChecksumError(
-            f"the file downloaded from {url} has SHA-256 {digest}, not the expected {sha256}"
+            f"{resource} is not the expected text of {TITLE}: it holds {size} bytes with "
+            f"SHA-256 {digest}, expected {NOVEL_BYTES:,} bytes with SHA-256 {NOVEL_SHA256}"
         )
-    text = _strip_gutenberg(_decode(raw), url)  # check the content before caching it
-    _atomic_write(path, raw)
-    _atomic_write(record, f"{digest}  {path.name}\n".encode("ascii"))
-    return Corpus(text, TITLE, url, False)
+    text = _novel_proper(raw.decode("utf-8"))
+    return Corpus(text, TITLE, _NOVEL_SOURCE, _chapter_starts(text))
 
 
-def _check_hex_digest(sha256):
-    if not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-fA-F]{64}", sha256)):
-        raise ValueError(f"sha256 must be 64 hexadecimal digits, got {sha256!r}")
-    return sha256.lower()
+_FIRST_WORDS = "It is a truth universally acknowledged"
+_THE_END = re.compile(r"\[Illustration:\s*THE\s+END\s*\]")
+_CHAPTER_HEADING = re.compile(r"^CHAPTER [IVXL]+\.?$", flags=re.MULTILINE | re.IGNORECASE)
 
 
-def _decode(raw):
-    return raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+def _novel_proper(text):
+    """The novel without front matter, illustration markers and colophon (see above)."""
+    start = text.find(_FIRST_WORDS)
+    ends = list(_THE_END.finditer(text))
+    if start < 0 or not ends:
+        raise ValueError(f"the packaged text lacks the first sentence or the end of {TITLE}")
+    body = text[start : ends[-1].start()]
+    pieces, i = [], 0
+    while (j := body.find("[Illustration", i)) >= 0:  # markers can hold [nested] brackets
+        pieces.append(body[i:j])
+        depth, k = 0, j
+        while True:
+            if k == len(body):
+                raise ValueError(f"an [Illustration marker at offset {j} is never closed")
+            depth += {"[": 1, "]": -1}.get(body[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        i = k + 1
+    pieces.append(body[i:])
+    lines = [line.rstrip() for line in "".join(pieces).split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-def _strip_gutenberg(text, where):
-    """The text between the ``*** START OF`` and ``*** END OF`` lines, checked."""
-    start = re.search(r"^\*\*\* ?START OF.*$", text, flags=re.MULTILINE)
-    end = re.search(r"^\*\*\* ?END OF.*$", text, flags=re.MULTILINE)
-    if start is None or end is None or end.start() < start.end():
-        raise ValueError(
-            f"{where} does not look like a Project Gutenberg text: the '*** START OF' and "
-            f"'*** END OF' marker lines are missing or out of order"
-        )
-    if TITLE.lower() not in text[: start.end()].lower():
-        raise ValueError(f"{where} is not {TITLE}: the title is not in its header")
-    body = text[start.end() : end.start()].strip()
-    if len(body) < MIN_BOOK_CHARS:
-        raise ValueError(
-            f"{where} holds only {len(body)} characters between the Gutenberg markers; "
-            f"{TITLE} has about 700k (at least {MIN_BOOK_CHARS} expected): truncated download?"
-        )
-    return body + "\n"
+def _chapter_starts(text):
+    starts = (0, *(m.start() for m in _CHAPTER_HEADING.finditer(text)))
+    if len(starts) != NOVEL_CHAPTERS:
+        raise ValueError(f"found {len(starts)} chapters in {TITLE}, expected {NOVEL_CHAPTERS}")
+    return starts
 
 
 def _atomic_write(path, data):
@@ -545,35 +492,3 @@ def _atomic_write(path, data):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-_UNDERLINE = re.compile(r"^\s*([*=\-~^#])\1{2,}\s*$")  # reST heading underlines: *****, ====
-
-
-def fallback_text():
-    """The offline fallback corpus: Python's English help topics, deterministic.
-
-    Returns
-    -------
-    text : str
-        All of ``pydoc_data.topics.topics`` in sorted key order, tabs expanded, trailing
-        spaces and heading underlines removed, runs of blank lines collapsed to one.
-    """
-    from pydoc_data.topics import topics
-
-    parts = []
-    for key in sorted(topics):
-        lines = [line.rstrip() for line in topics[key].expandtabs(4).splitlines()]
-        lines = [line for line in lines if not _UNDERLINE.match(line)]
-        parts.append(re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip())
-    return "\n\n".join(parts) + "\n"
-
-
-def _fallback_corpus(why):
-    version = ".".join(map(str, sys.version_info[:3]))
-    return Corpus(
-        text=fallback_text(),
-        title=f"Python {version} help topics (pydoc_data.topics)",
-        source=f"offline fallback, because {why}",
-        is_fallback=True,
-    )

@@ -928,12 +928,17 @@ def plot_lm_learning_curves(runs, ax=None, *, baseline=None, window=20):
     if baseline is not None:
         name, value = baseline
         ax.axhline(value, color="0.35", ls="--", lw=1.2, label=name)
-    ax.set_xlabel("training characters read")
-    ax.set_ylabel("loss (nats per character)")
+    ax.set_xlabel("training characters read", fontsize=11)
+    ax.set_ylabel("loss (nats per character)", fontsize=11)
+    # Whole numbers of characters, in thousands: 120k rather than 1.2 with an offset "1e5".
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=6, integer=True, steps=[1, 2, 4, 5, 10]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x / 1000:,.0f}k" if x else "0"))
     ln2 = np.log(2.0)
     second = ax.secondary_yaxis("right", functions=(lambda n: n / ln2, lambda b: b * ln2))
-    second.set_ylabel("bits per character")
-    ax.legend(fontsize=8, frameon=False, loc="upper right")
+    second.set_ylabel("bits per character", fontsize=11)
+    ax.legend(fontsize=10, frameon=False, loc="upper right")
     return ax
 
 
@@ -968,6 +973,6 @@ def plot_forecasts(dates, target, forecasts, ax=None, *, ylabel="daily log retur
     for label, pred in forecasts.items():
         ax.plot(dates, pred, lw=1.3, label=label)
     ax.axhline(0.0, color="0.3", lw=0.6)
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8, frameon=False, loc="lower left", ncol=len(forecasts) + 1)
+    ax.set_ylabel(ylabel, fontsize=11)
+    ax.legend(fontsize=10, frameon=False, loc="lower left", ncol=len(forecasts) + 1)
     return ax

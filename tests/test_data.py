@@ -1,5 +1,7 @@
+import gzip
 import hashlib
-import urllib.error
+import socket
+import urllib.request
 
 import numpy as np
 import pytest
@@ -166,159 +168,100 @@ def test_make_windows_rejects_bad_input():
 
 # --- Pride and Prejudice ---------------------------------------------------------------
 
-BODY_LINE = "It is a truth universally acknowledged, that a single man in possession\r\n"
+
+@pytest.fixture(scope="module")
+def novel():
+    return data.load_pride_and_prejudice()
 
 
-def _fake_book(title="Pride and Prejudice", repeat=None):
-    repeat = repeat or data.MIN_BOOK_CHARS // (len(BODY_LINE) - 1) + 10  # \r\n becomes \n
-    return (
-        f"\ufeffThe Project Gutenberg eBook of {title}\r\n\r\nTitle: {title}\r\n\r\n"
-        f"*** START OF THE PROJECT GUTENBERG EBOOK {title.upper()} ***\r\n\r\n"
-        + BODY_LINE * repeat
-        + "\r\n*** END OF THE PROJECT GUTENBERG EBOOK ***\r\nLicence text.\r\n"
-    ).encode("utf-8")
+def test_the_novel_is_the_novel_proper(novel):
+    text = novel.text
+    assert novel.title == "Pride and Prejudice" and "#1342" in novel.source
+    assert text.startswith("It is a truth universally acknowledged, that a single man in possession")
+    assert text.endswith("had been the means of uniting them.\n")
+    assert len(text) == 687_625
+    # front matter, markers and colophon are gone; the edition's brackets were all markers
+    for gone in ("Illustration", "Saintsbury", "GEORGE ALLEN", "CHISWICK", "PREFACE", "[", "]"):
+        assert gone not in text, gone
+    assert "\n\n\n" not in text and "\r" not in text
+    assert not any(line != line.rstrip() for line in text.splitlines())
+    assert {"“", "’", "é"} <= set(text)  # curly quotes and accents survive
 
 
-@pytest.fixture
-def book(tmp_path):
-    """A local stand-in for the Gutenberg file, served as a file:// URL."""
-    raw = _fake_book()
-    path = tmp_path / "server" / "pg1342.txt"
-    path.parent.mkdir()
-    path.write_bytes(raw)
-    return path.as_uri(), raw, tmp_path / "cache"
+def test_the_novel_has_61_chapters_in_order(novel):
+    def roman(s):
+        values = {"I": 1, "V": 5, "X": 10, "L": 50}
+        nums = [values[c] for c in s]
+        return sum(-a if a < b else a for a, b in zip(nums, nums[1:] + [0]))
+
+    starts = novel.chapters
+    assert len(starts) == 61 and starts[0] == 0 and list(starts) == sorted(set(starts))
+    for number, start in enumerate(starts[1:], start=2):
+        heading = novel.text[start:].split("\n", 1)[0]
+        assert heading.upper().startswith("CHAPTER ")
+        assert roman(heading.split()[1].rstrip(".")) == number
+    assert novel.text[starts[-1]:].startswith("CHAPTER LXI.\n\nHappy for all her maternal feelings")
 
 
-@pytest.fixture(autouse=True)
-def _online(monkeypatch):
-    monkeypatch.delenv("RNNLIB_OFFLINE", raising=False)
+def test_the_packaged_file_matches_its_recorded_checksum():
+    raw = gzip.decompress(data._novel_resource().read_bytes())
+    assert len(raw) == data.NOVEL_BYTES
+    assert hashlib.sha256(raw).hexdigest() == data.NOVEL_SHA256
+    provenance = (data._novel_resource().parent / "PROVENANCE.md").read_text(encoding="utf-8")
+    assert data.NOVEL_SHA256 in provenance and f"{data.NOVEL_BYTES:,}" in provenance
 
 
-def test_offline_returns_the_deterministic_fallback_without_the_network(monkeypatch):
+def test_loading_the_novel_opens_no_socket_and_no_url(monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("the network was used")
 
-    monkeypatch.setattr(data.urllib.request, "urlopen", no_network)
-    a = data.load_pride_and_prejudice(offline=True)
-    b = data.load_pride_and_prejudice(offline=True)
-    assert a.is_fallback and a.text == b.text
-    assert len(a.text) >= 300_000
-    assert "help topics" in a.title and "offline=True" in a.source
-    assert "\n\n\n" not in a.text
-    assert not any(line and set(line) <= set("*=-~^") for line in a.text.splitlines())  # no underlines
-    monkeypatch.setenv("RNNLIB_OFFLINE", "1")
-    c = data.load_pride_and_prejudice()
-    assert c.is_fallback and "RNNLIB_OFFLINE" in c.source and c.text == a.text
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    assert data.load_pride_and_prejudice().text.startswith("It is a truth")
 
 
-def test_download_strips_the_gutenberg_header_and_footer_and_caches(book):
-    url, raw, cache = book
-    corpus = data.load_pride_and_prejudice(url=url, cache_dir=cache)
-    assert not corpus.is_fallback and corpus.title == "Pride and Prejudice" and corpus.source == url
-    assert corpus.text.startswith("It is a truth") and corpus.text.endswith("possession\n")
-    assert "\r" not in corpus.text and "Gutenberg" not in corpus.text
-    assert (cache / "pg1342.txt").read_bytes() == raw
-    recorded = (cache / "pg1342.txt.sha256").read_text().split()[0]
-    assert recorded == hashlib.sha256(raw).hexdigest()
-    assert not list(cache.glob("*.part"))  # no temporary file left behind
+def test_the_loader_takes_no_arguments_and_no_environment(monkeypatch):
+    monkeypatch.setenv("RNNLIB_OFFLINE", "false")  # once a switch; now it means nothing
+    assert data.load_pride_and_prejudice() == data.load_pride_and_prejudice()
+    with pytest.raises(TypeError):
+        data.load_pride_and_prejudice(offline=True)
+    assert not hasattr(data, "fallback_text") and "is_fallback" not in data.Corpus._fields
 
 
-def test_cached_copy_is_reused_without_downloading(book, monkeypatch):
-    url, raw, cache = book
-    first = data.load_pride_and_prejudice(url=url, cache_dir=cache)
-
-    def no_network(*args, **kwargs):
-        raise AssertionError("downloaded again")
-
-    monkeypatch.setattr(data.urllib.request, "urlopen", no_network)
-    again = data.load_pride_and_prejudice(url=url, cache_dir=cache, sha256=hashlib.sha256(raw).hexdigest())
-    assert again.text == first.text and again.source == str(cache / "pg1342.txt")
-
-
-def test_cache_dir_defaults_to_the_environment_variable(book, monkeypatch):
-    url, _, cache = book
-    monkeypatch.setenv("RNNLIB_CACHE", str(cache))
-    assert data.default_cache_dir() == cache
-    data.load_pride_and_prejudice(url=url)
-    assert (cache / "pg1342.txt").exists()
-    monkeypatch.delenv("RNNLIB_CACHE")
-    assert data.default_cache_dir().parts[-2:] == (".cache", "rnnlib")
-
-
-def test_download_with_the_wrong_pinned_checksum_is_refused_and_not_cached(book):
-    url, raw, cache = book
-    with pytest.raises(data.ChecksumError, match="not the expected 0000"):
-        data.load_pride_and_prejudice(url=url, cache_dir=cache, sha256="0" * 64)
-    assert not (cache / "pg1342.txt").exists()
-    good = hashlib.sha256(raw).hexdigest().upper()  # case does not matter
-    assert not data.load_pride_and_prejudice(url=url, cache_dir=cache, sha256=good).is_fallback
-
-
-def test_corrupted_cache_is_detected_by_the_recorded_checksum(book):
-    url, raw, cache = book
-    data.load_pride_and_prejudice(url=url, cache_dir=cache)
-    (cache / "pg1342.txt").write_bytes(raw.replace(b"truth", b"troth", 1))
-    with pytest.raises(data.ChecksumError, match="corrupt"):
-        data.load_pride_and_prejudice(url=url, cache_dir=cache)
-
-
-def test_cached_copy_that_differs_from_the_pinned_checksum_is_refused(book):
-    url, _, cache = book
-    data.load_pride_and_prejudice(url=url, cache_dir=cache)
-    with pytest.raises(data.ChecksumError, match="not the expected"):
-        data.load_pride_and_prejudice(url=url, cache_dir=cache, sha256="f" * 64)
-
-
-def test_cached_file_without_its_checksum_record_is_downloaded_again(book):
-    url, raw, cache = book
-    cache.mkdir()
-    (cache / "pg1342.txt").write_bytes(b"half a fi")
-    corpus = data.load_pride_and_prejudice(url=url, cache_dir=cache)
-    assert not corpus.is_fallback and (cache / "pg1342.txt").read_bytes() == raw
+def _packaged(monkeypatch, path, raw):
+    path.write_bytes(raw)
+    monkeypatch.setattr(data, "_novel_resource", lambda: path)
 
 
 @pytest.mark.parametrize(
-    "error", [urllib.error.URLError("no route to host"), TimeoutError("timed out"), ConnectionResetError()]
-)
-def test_failed_download_falls_back_and_says_why(tmp_path, monkeypatch, error):
-    def unreachable(url, timeout):
-        assert timeout == 7
-        raise error
-
-    monkeypatch.setattr(data.urllib.request, "urlopen", unreachable)
-    corpus = data.load_pride_and_prejudice(cache_dir=tmp_path, timeout=7)
-    assert corpus.is_fallback and "download of https://www.gutenberg.org" in corpus.source
-    assert type(error).__name__ in corpus.source
-    assert not list(tmp_path.iterdir())
-
-
-def test_missing_local_file_falls_back(tmp_path):
-    url = (tmp_path / "nowhere.txt").as_uri()
-    corpus = data.load_pride_and_prejudice(url=url, cache_dir=tmp_path / "cache")
-    assert corpus.is_fallback and "URLError" in corpus.source
-
-
-@pytest.mark.parametrize(
-    "raw, match",
+    "change, match",
     [
-        (b"<html>Proxy error</html>", "marker lines"),
-        (_fake_book(title="Emma"), "not Pride and Prejudice"),
-        (_fake_book(repeat=10), "truncated download"),
+        (lambda raw: raw.replace("truth".encode(), "troth".encode(), 1), "SHA-256"),  # one letter
+        (lambda raw: raw[:-1], "737,943 bytes"),  # truncated
+        (lambda raw: raw + b"\n", "more than 737,944 bytes"),  # one byte too many
     ],
 )
-def test_content_that_is_not_the_novel_is_refused(tmp_path, raw, match):
-    path = tmp_path / "file.txt"
-    path.write_bytes(raw)
-    with pytest.raises(ValueError, match=match):
-        data.load_pride_and_prejudice(url=path.as_uri(), cache_dir=tmp_path / "cache")
-    assert not (tmp_path / "cache").exists()
+def test_a_packaged_file_that_is_not_the_novel_is_refused(tmp_path, monkeypatch, change, match):
+    raw = gzip.decompress(data._novel_resource().read_bytes())
+    _packaged(monkeypatch, tmp_path / "novel.txt.gz", gzip.compress(change(raw)))
+    with pytest.raises(data.ChecksumError, match=match):
+        data.load_pride_and_prejudice()
 
 
-def test_bad_arguments_are_refused(tmp_path):
-    with pytest.raises(ValueError, match="64 hexadecimal"):
-        data.load_pride_and_prejudice(cache_dir=tmp_path, sha256="abc")
-    with pytest.raises(ValueError, match="timeout"):
-        data.load_pride_and_prejudice(cache_dir=tmp_path, timeout=0)
+def test_a_huge_packaged_file_is_not_decompressed_in_full(tmp_path, monkeypatch):
+    _packaged(monkeypatch, tmp_path / "novel.txt.gz", gzip.compress(b"\0" * 50_000_000))
+    with pytest.raises(data.ChecksumError, match="more than 737,944 bytes"):
+        data.load_pride_and_prejudice()
+
+
+def test_a_corrupt_or_missing_packaged_file_gets_a_clear_error(tmp_path, monkeypatch):
+    _packaged(monkeypatch, tmp_path / "novel.txt.gz", b"not gzip at all")
+    with pytest.raises(data.ChecksumError, match="not a readable gzip file"):
+        data.load_pride_and_prejudice()
+    monkeypatch.setattr(data, "_novel_resource", lambda: tmp_path / "missing.txt.gz")
+    with pytest.raises(FileNotFoundError, match="reinstall rnnlib"):
+        data.load_pride_and_prejudice()
 
 
 def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path, monkeypatch):
