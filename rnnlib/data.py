@@ -231,13 +231,18 @@ def iterate_chunks(streams, seq_len):
 
 
 def make_adding_problem(n, T, *, rng=None, dtype=np.float64):
-    """The adding problem (Hochreiter & Schmidhuber, 1997): remember two marked numbers.
+    """The adding problem, in the variant of Le et al. (2015) and Arjovsky et al. (2016).
 
     Each sequence has two channels: a value drawn from U(0, 1) and a marker that is 1 at
     exactly two steps (one in the first half of the sequence, one in the second) and 0
-    elsewhere.  The target is the sum of the two marked values.  Predicting the mean,
-    1.0, gives a mean squared error of 1/6, the baseline a model must beat; the marked
-    values lie about T/2 steps apart, so the task needs memory over that distance.
+    elsewhere.  The target is the plain sum of the two marked values.  Predicting the mean,
+    1.0, gives a mean squared error of 1/6, the baseline a model must beat.  The target is
+    read after step T, so the first marked value has to be kept for about 3T/4 steps on
+    average (it sits at about T/4).
+
+    The task itself is Hochreiter & Schmidhuber's (1997), whose version differs: values in
+    [-1, 1], the first marker among the first ten steps, and the target
+    0.5 + (X1 + X2) / 4.
 
     Parameters
     ----------

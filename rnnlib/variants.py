@@ -1,6 +1,6 @@
 """Gated-cell variants and bookkeeping for the LSTM/GRU chapter.
 
-:func:`gru_reset_before_step` / :func:`gru_reset_before_step_backward`
+:func:`gru_reset_before_step`
     The GRU as first published by Cho et al. (2014), where the reset gate scales h_{t-1}
     *before* the recurrent matrix product::
 
@@ -9,6 +9,7 @@
     :mod:`rnnlib.gru` (like ``torch.nn.GRU`` and cuDNN) applies it *after*:
     ``n_t = tanh(W_in x_t + b_in + r_t * (W_hn h_{t-1} + b_hn))``.  Same parameters, same
     gate order r, z, n, same update ``h_t = (1 - z_t) * n_t + z_t * h_{t-1}``; only n differs.
+    Its backward pass is an exercise of Chapter 6, so the library leaves it out.
 :func:`gate_slices`, :func:`reorder_gates`, :func:`with_forget_bias`
     Where each gate lives in the stacked weights, converting between gate orders, and the
     forget-gate bias initialisation of Jozefowicz et al. (2015).
@@ -42,7 +43,7 @@ def _cell_name(cell):
 
 
 class ResetBeforeCache(NamedTuple):
-    """What :func:`gru_reset_before_step_backward` needs from the forward step."""
+    """The intermediate values of :func:`gru_reset_before_step`, for a backward pass."""
 
     x: np.ndarray  # (B, D)
     h_prev: np.ndarray  # (B, H)
@@ -78,40 +79,6 @@ def gru_reset_before_step(x, h_prev, params):
     n = np.tanh(ax[:, 2 * H :] + rh @ W_hh[2 * H :].T + b_hh[2 * H :])  # ... then multiply by W_hn
     h = (1.0 - z) * n + z * h_prev  # (B, H)
     return h, ResetBeforeCache(x=x, h_prev=h_prev, r=r, z=z, n=n, rh=rh, params=params)
-
-
-def gru_reset_before_step_backward(dh, cache):
-    """Backward pass of :func:`gru_reset_before_step`.
-
-    Parameters
-    ----------
-    dh : ndarray, shape (B, H)
-        dL/dh for the step's output.
-    cache : ResetBeforeCache
-
-    Returns
-    -------
-    dx : ndarray, shape (B, D)
-    dh_prev : ndarray, shape (B, H)
-    grads : dict
-        dL/dparams, keys and shapes of ``params``.
-    """
-    r, z, n, h_prev, p = cache.r, cache.z, cache.n, cache.h_prev, cache.params
-    H = r.shape[1]
-    W_hh = p["weight_hh"]
-    dan = dh * (1.0 - z) * (1.0 - n * n)  # (B, H): h = (1 - z) n + z h_prev, n = tanh(a_n)
-    drh = dan @ W_hh[2 * H :]  # (B, H): a_n contains W_hn (r h_prev)
-    dar = drh * h_prev * r * (1.0 - r)  # (B, H): rh = r h_prev, r = sigma(a_r)
-    daz = dh * (h_prev - n) * z * (1.0 - z)  # (B, H)
-    da = np.concatenate([dar, daz, dan], axis=1)  # (B, 3H): the same for the x- and the h-side
-    dh_prev = dh * z + drh * r + dar @ W_hh[:H] + daz @ W_hh[H : 2 * H]  # (B, H)
-    grads = {
-        "weight_ih": da.T @ cache.x,  # (3H, D)
-        "weight_hh": np.concatenate([dar.T @ h_prev, daz.T @ h_prev, dan.T @ cache.rh]),  # (3H, H)
-        "bias_ih": da.sum(axis=0),  # (3H,)
-        "bias_hh": da.sum(axis=0),  # (3H,): in this variant b_hn is added like b_in
-    }
-    return da @ p["weight_ih"], dh_prev, grads
 
 
 # --------------------------------------------------------------------------------------

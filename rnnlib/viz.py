@@ -770,16 +770,18 @@ def draw_lstm_cell(ax=None):
     ops = {"mul_f": (2.0, y_c, r"$\times$"), "add": (4.0, y_c, "$+$"), "mul_ig": (4.0, y_c - 0.95, r"$\times$"),
            "tanh": (6.0, y_c - 0.75, r"$\tanh$"), "mul_o": (6.8, y_gate - 0.1, r"$\times$")}
     for key, (x, y, label) in ops.items():
-        _node(ax, (x, y), label, "o", size=0.7 if key == "tanh" else 0.5, fontsize=9 if key == "tanh" else 11)
+        _node(ax, (x, y), label, "o", size=0.7 if key == "tanh" else 0.5, fontsize=10 if key == "tanh" else 11)
     _arrow(ax, (0.0, y_c), (2.0, y_c), shrink=0.4, color="#d62728")
     _arrow(ax, (2.0, y_c), (4.0, y_c), shrink=0.3, color="#d62728")
     _arrow(ax, (4.0, y_c), (8.0, y_c), shrink=0.4, color="#d62728")
-    ax.text(1.0, y_c + 0.35, "identity: no matrix, no squashing", fontsize=8, color="#d62728", ha="left")
+    ax.text(3.0, y_c + 0.35, "identity: no matrix, no squashing", fontsize=10, color="#d62728", ha="center")
     # the gates, fed by h_{t-1} and x_t
     gates = {"i": (3.3, r"$\sigma$"), "f": (2.0, r"$\sigma$"), "g": (4.7, r"$\tanh$"), "o": (6.0, r"$\sigma$")}
     for name, (x, act) in gates.items():
         _node(ax, (x, y_gate), f"${name}_t$", "x", size=0.62)
-        ax.text(x + 0.36, y_gate + 0.3, act, ha="left", va="bottom", fontsize=9, color="0.3")
+        left, low = name in "fi", name == "o"  # keep each label off the arrows at its gate
+        ax.text(x - 0.36 if left else x + 0.36, y_gate - 0.3 if low else y_gate + 0.3, act,
+                ha="right" if left else "left", va="top" if low else "bottom", fontsize=10, color="0.3")
     _arrow(ax, (2.0, y_gate), (2.0, y_c), shrink=0.3)
     _arrow(ax, (3.3, y_gate), (4.0, y_c - 0.95), shrink=0.3)
     _arrow(ax, (4.7, y_gate), (4.0, y_c - 0.95), shrink=0.3)
@@ -796,12 +798,18 @@ def draw_lstm_cell(ax=None):
     ax.plot([0.4, 0.6], [y_in - 0.5, y_in], color=EDGE, lw=1.2, zorder=1)
     for x, _ in gates.values():
         _arrow(ax, (x, y_in), (x, y_gate), shrink=0.3)
-    ax.text(3.5, y_in - 0.3, r"$[h_{t-1}; x_t]$ feeds every gate", ha="center", va="top", fontsize=8, color="0.3")
+    ax.text(3.5, y_in - 0.3, r"$[h_{t-1}; x_t]$ feeds every gate", ha="center", va="top", fontsize=10, color="0.3")
     ax.set_xlim(-0.7, 8.7)
     ax.set_ylim(y_in - 1.1, y_c + 0.8)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
+
+
+def _integer_ticks():
+    from matplotlib.ticker import MaxNLocator
+
+    return MaxNLocator(integer=True)
 
 
 def plot_grad_flow(norms, labels, ax=None, *, title=None):
@@ -835,10 +843,11 @@ def plot_grad_flow(norms, labels, ax=None, *, title=None):
         ax.plot(t[ok], row[ok], lw=1.6, label=label)
     ax.set_yscale("log")
     ax.set_xlabel("step $t$")
-    ax.set_ylabel(r"$\|dL/dh_t\|$")
+    ax.set_ylabel(r"$\|\mathrm{d}L/\mathrm{d}h_t\|$")
+    ax.xaxis.set_major_locator(_integer_ticks())  # steps are integers
     if title:
         ax.set_title(title)
-    ax.legend(fontsize=9, frameon=False)
+    ax.legend(fontsize=10, frameon=False)
     return ax
 
 
@@ -880,7 +889,8 @@ def plot_learning_curves(losses, labels, ax=None, *, baseline=None, window=25):
     ax.set_yscale("log")
     ax.set_xlabel("update step")
     ax.set_ylabel(f"training loss ({window}-step mean)" if window > 1 else "training loss")
-    ax.legend(fontsize=9, frameon=False)
+    ax.xaxis.set_major_locator(_integer_ticks())  # update steps are integers
+    ax.legend(fontsize=10, frameon=False)
     return ax
 
 
