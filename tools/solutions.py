@@ -96,9 +96,16 @@ def output_text(cell):
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream":
             parts.append(source({"source": out.get("text", "")}))
-        for mime in ("text/plain", "text/latex", "text/markdown"):
-            if mime in out.get("data", {}):
-                parts.append(source({"source": out["data"][mime]}))
+        data = out.get("data", {})
+        # What a page shows of a result: its LaTeX or Markdown if it has one (the math
+        # delimiters become MathJax's), else its plain text unless it is a figure's repr.
+        for mime in ("text/latex", "text/markdown", "text/plain"):
+            if mime in data:
+                if mime == "text/plain" and any(m.startswith("image/") for m in data):
+                    break
+                text = source({"source": data[mime]})
+                parts.append(text.strip().strip("$") if mime == "text/latex" else text)
+                break
     return "\n".join(parts)
 
 
