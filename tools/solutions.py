@@ -109,35 +109,39 @@ def output_text(cell):
     return "\n".join(parts)
 
 
-def answer_prompt(label):
-    return f"# Exercise {label}: your code here."
+def answer_prompt(label, number=None):
+    """The one line of an empty answer cell; ``number`` as the page shows it, e.g. "2.3"."""
+    return f"# Exercise {number} ({label}): your code here." if number else f"# Exercise {label}: your code here."
 
 
-def answer_cell(label):
+def answer_cell(label, number=None):
     return {
         "cell_type": "code",
         "execution_count": None,
         "id": f"answer-{label}"[:64],
         "metadata": {"tags": [ANSWER_TAG]},
         "outputs": [],
-        "source": [answer_prompt(label)],
+        "source": [answer_prompt(label, number)],
     }
 
 
-def strip_notebook(nb):
+def strip_notebook(nb, chapter=None):
     """A copy of ``nb`` with every solution removed.
 
     A solution's markdown cell and the ``solution``-tagged code cells under it go; where there
     was code, an empty answer cell (tagged ``answer``) with a one-line prompt takes its place.
-    Every other cell, outputs included, is kept as it is.  Returns (notebook, labels removed).
+    Every other cell, outputs included, is kept as it is.  With the ``chapter`` number, the
+    prompt names the exercise as the page numbers it ("Exercise 2.3").  Returns (notebook,
+    labels removed).
     """
     nb = copy.deepcopy(nb)
+    numbers = {label: f"{chapter}.{k}" for k, (label, _) in enumerate(exercises(nb), 1)} if chapter else {}
     cells, removed = [], []
     current, had_code = None, False
 
     def close():
         if current is not None and had_code:
-            cells.append(answer_cell(current))
+            cells.append(answer_cell(current, numbers.get(current)))
 
     for cell in nb["cells"]:
         src = source(cell)

@@ -73,6 +73,17 @@ def student_toc(toc):
     return dict(toc, parts=parts)
 
 
+def chapter_numbers(toc):
+    """{"book/ch02_recursive_identity": 2, ...}: the numbers the numbered parts give."""
+    numbers, n = {}, 0
+    for part in toc.get("parts", []):
+        if part.get("numbered"):
+            for chapter in part.get("chapters", []):
+                n += 1
+                numbers[chapter["file"]] = n
+    return numbers
+
+
 def load_settings(path=CONFIG):
     settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     for key in ("repository", "launch_buttons"):
@@ -105,8 +116,8 @@ STUDENT_README = """\
 # {title}
 
 The chapters of the course, without the worked solutions to the exercises.  Where an
-exercise asks for code, an empty cell (`# Exercise <label>: your code here.`) waits for your
-answer.
+exercise asks for code, an empty cell (`# Exercise 2.3 (ch2-ex-bias): your code here.`)
+waits for your answer.
 
 - **In the cloud**: the rocket icon on a chapter's page opens this notebook on Binder or in
   Colab (Colab: run `!pip install "rnnlib[book] @ git+<this repository's URL>"` first).
@@ -123,11 +134,13 @@ def write_repo(out, settings):
         shutil.rmtree(out)
     out.mkdir(parents=True)
     removed = {}
+    numbers = chapter_numbers(yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8")))
     for rel in student_files(source_files()):
         src, dst = ROOT / rel, out / rel
         dst.parent.mkdir(parents=True, exist_ok=True)
         if rel.startswith("book/") and rel.endswith(".ipynb"):
-            nb, labels = solutions.strip_notebook(solutions.load(src))
+            chapter = numbers.get(rel[: -len(".ipynb")])
+            nb, labels = solutions.strip_notebook(solutions.load(src), chapter)
             solutions.save(nb, dst)
             removed[rel] = labels
         elif rel.startswith("book/") and rel.endswith(".md"):
