@@ -193,3 +193,19 @@ def test_launch_buttons_open_the_right_notebooks_and_no_placeholder(edition):
     for page in build.rglob("*.html"):
         for h in LINK.findall(page.read_text(encoding="utf-8")):
             assert not re.search(r"example\.(edu|com|org|net)", h), (page.name, h)
+
+
+def test_instructor_guide_is_in_the_toc_under_an_instructors_caption_and_complete():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    captions = [p["caption"] for p in toc["parts"] if any(c["file"] == "book/instructors" for c in p["chapters"])]
+    assert captions and "instructor" in captions[0].lower()
+    text = (ROOT / "book" / "instructors.md").read_text()
+    for heading in ("Who the course suits", "Prerequisites", "Chapter by chapter", "Rubrics",
+                    "The student edition", "Launch buttons", "Reuse"):
+        assert re.search(rf"^#+ {heading}", text, re.M), heading
+    assert "CC-BY-4.0" in text and "MIT" in text and "python -m tools.student_edition" in text
+    assert not re.search(r"\b(TODO|TBD|to be written|coming soon)\b", text, re.I)
+    # Every exercise of the book is in the guide's tables, and every label there exists.
+    listed = set(re.findall(r"`(ch\d-ex-[a-z0-9-]+)`", text))
+    labels = {label for p in CHAPTERS for label, _ in solutions.exercises(solutions.load(p))}
+    assert listed == labels, (labels - listed, listed - labels)
