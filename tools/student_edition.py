@@ -1,6 +1,6 @@
 """Write the student edition of the course under _build/student/.
 
-    python -m tools.student_edition            # notebooks + HTML, about 30 s
+    python -m tools.student_edition            # notebooks + HTML, under a minute
     python -m tools.student_edition --check    # ... then execute every student notebook
                                                # under strict nbval and run the leak test
 
