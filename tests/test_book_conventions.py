@@ -3,6 +3,12 @@
 These are the conventions a reader and an instructor rely on: each chapter has learning
 objectives, a summary, exercises with solutions in the strippable format, executed outputs,
 asserts that check its results, and no network installs.
+
+They are the rules of the instructor source, the only edition kept in the repository: here
+every exercise has exactly one solution.  The student edition (``python -m tools.student_edition``)
+has none by design and its own checks: it builds with -W -n, every notebook executes under
+strict nbval, and no solution text is left in it (tests/test_student_edition.py,
+tests/test_leaks.py, the student-edition block of .ci/run).
 """
 
 import json
@@ -144,3 +150,18 @@ def test_exercises_have_solutions_in_the_strippable_format(path):
                 previous_was_solution = False
     assert len(exercise_labels) >= 5, f"{path.name} has {len(exercise_labels)} exercises"
     assert sorted(solved) == sorted(exercise_labels), "every exercise has exactly one solution"
+
+
+@pytest.mark.parametrize("path", written_chapters(), ids=lambda p: p.stem)
+def test_the_student_edition_tool_reads_the_same_exercises_and_solutions(path):
+    """tools/solutions.py strips what this file's rules define: the same labels, in order."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from tools import solutions
+
+    nb = load(path)
+    labels = [label for label, _ in solutions.exercises(nb)]
+    assert [s.label for s in solutions.solutions(nb)] == labels
+    n_code = sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "solution" in tags(c))
+    assert sum(len(s.code) for s in solutions.solutions(nb)) == n_code
