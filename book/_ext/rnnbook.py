@@ -8,7 +8,8 @@
    every read phase, which declares ``THEBE_JS_URL`` twice: a JavaScript error on every page).
 3. Bibliography labels in the text's author-year style ("Hochreiter and Schmidhuber, 1997")
    instead of pybtex's alpha labels ("[HS97]").
-4. The API pages: NamedTuple fields without their "Alias for field number N" docstring,
+4. The API pages: NamedTuple fields documented by the comment beside them in the source
+   instead of "Alias for field number N",
    module constants without a raw dump of their value, and a check that every public
    rnnlib module has its page under book/api/.
 """
@@ -123,12 +124,35 @@ def _register_author_year_style():
 _FIELD_ALIAS = re.compile(r"^Alias for field number \d+$")
 
 
-def _skip_field_aliases(app, what, name, obj, skip, options):
-    """NamedTuple fields: their class docstring lists them; the alias lines are noise."""
-    doc = getattr(obj, "__doc__", None)
-    if isinstance(doc, str) and _FIELD_ALIAS.match(doc.strip()):
-        return True
-    return None
+def _field_comment(qualified):
+    """The ``# comment`` after a NamedTuple field in the source: ``x: np.ndarray  # (B, D)``."""
+    import importlib
+    import inspect
+
+    parts = qualified.split(".")
+    for i in range(len(parts) - 2, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:-1]:
+                obj = getattr(obj, attr)
+            source = inspect.getsource(obj)
+        except (AttributeError, OSError, TypeError):
+            return ""
+        field = re.escape(parts[-1])
+        match = re.search(rf"^\s+{field}\s*:[^#\n]*#\s*(.+)$", source, re.M)
+        return match.group(1).strip() if match else ""
+    return ""
+
+
+def _field_docs(app, what, name, obj, options, lines):
+    """NamedTuple fields: the comment beside the field in the source instead of the
+    "Alias for field number N" that Python gives each field."""
+    if _FIELD_ALIAS.match(" ".join(line.strip() for line in lines).strip()):
+        comment = _field_comment(name)
+        lines[:] = [comment] if comment else []
 
 
 def _short_values_only():
@@ -173,7 +197,7 @@ def setup(app):
     app.connect("config-inited", _use_local_mathjax)
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     _register_author_year_style()
-    app.connect("autodoc-skip-member", _skip_field_aliases)
+    app.connect("autodoc-process-docstring", _field_docs, priority=100)
     app.add_autodocumenter(_short_values_only(), override=True)
     app.connect("builder-inited", _check_api_pages)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

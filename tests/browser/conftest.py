@@ -17,14 +17,11 @@ Environment:
 import functools
 import http.server
 import os
-import pathlib
 import threading
 
 import pytest
+from book_site import HTML, SHOTS
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-HTML = pathlib.Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
-SHOTS = pathlib.Path(os.environ.get("BOOK_SCREENSHOTS", HTML.parent / "browser")).resolve()
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("BROWSER_TEST_REQUIRED") == "1"
 CHROMIUM_ARGS = [
