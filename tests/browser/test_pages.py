@@ -21,6 +21,7 @@ A screenshot of each page goes to ``_build/browser/<width>/`` (a CI artifact).  
 conftest.py for how to run it.
 """
 
+import os
 import pathlib
 import re
 import urllib.parse
@@ -287,6 +288,8 @@ def test_page(rel, width_name, site, browser, screenshots):
 def test_pages_found():
     """The book has its pages: a build that lost its chapters fails here, not silently."""
     if PAGES == ["(no built book)"]:
+        if os.environ.get("BROWSER_TEST_REQUIRED") == "1":
+            pytest.fail(f"browser test required but no built book at {HTML}", pytrace=False)
         pytest.skip("no built book")
     chapters = [p for p in PAGES if re.match(r"book/ch\d\d_", p)]
     assert len(chapters) >= 7, PAGES
