@@ -1,0 +1,203 @@
+"""Sphinx-side fixes for the book's HTML, loaded by ``sphinx.local_extensions`` in _config.yml.
+
+1. MathJax from a local copy (the ``sphinx-mathjax-offline`` package ships MathJax 3.2.2),
+   so the HTML needs no network: the default.  ``RNN_BOOK_MATHJAX=cdn`` at build time
+   uses the CDN instead (a lighter ``_build/html`` for hosting; readers then need a
+   connection for the formulas).
+2. Each inline script is emitted once (sphinx-thebe registers its config script again on
+   every read phase, which declares ``THEBE_JS_URL`` twice: a JavaScript error on every page).
+3. Bibliography labels in the text's author-year style ("Hochreiter and Schmidhuber, 1997")
+   instead of pybtex's alpha labels ("[HS97]").
+4. The API pages: NamedTuple fields documented by the comment beside them in the source
+   instead of "Alias for field number N",
+   module constants without a raw dump of their value, and a check that every public
+   rnnlib module has its page under book/api/.
+"""
+
+import importlib.util
+import os
+import pathlib
+import pkgutil
+import re
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# --- 1. MathJax ---------------------------------------------------------------------------
+
+
+def _mathjax_dir():
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    static = pathlib.Path(list(spec.submodule_search_locations)[0]) / "static"
+    return static if (static / "mathjax" / "tex-chtml.js").is_file() else None
+
+
+def _use_local_mathjax(app, config):
+    mode = os.environ.get("RNN_BOOK_MATHJAX", "local").strip().lower()
+    if mode == "cdn":
+        return
+    if mode != "local":
+        raise ValueError(f"RNN_BOOK_MATHJAX must be 'local' or 'cdn', got {mode!r}")
+    static = _mathjax_dir()
+    if static is None:
+        raise RuntimeError(
+            "the offline MathJax is missing: pip install sphinx-mathjax-offline "
+            "(requirements.txt has it), or build with RNN_BOOK_MATHJAX=cdn"
+        )
+    # Sphinx copies <static>/mathjax to _build/html/_static/mathjax.
+    config.html_static_path = list(config.html_static_path) + [str(static)]
+    config.mathjax_path = "mathjax/tex-chtml.js"
+
+
+# --- 2. One copy of each inline script ----------------------------------------------------
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        # A body script has filename None or "" depending on who added it: the same script.
+        name = os.fspath(getattr(js, "filename", js) or "")
+        attributes = getattr(js, "attributes", {})
+        key = (name, tuple(sorted((k, str(v)) for k, v in attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
+# --- 3. Author-year bibliography labels ---------------------------------------------------
+
+
+def _register_author_year_style():
+    from pybtex.plugin import register_plugin
+    from pybtex.style.formatting.unsrt import Style as UnsrtStyle
+    from pybtex.style.labels import BaseLabelStyle
+
+    def last_names(person):
+        return " ".join(str(part) for part in person.prelast_names + person.last_names)
+
+    class AuthorYearLabels(BaseLabelStyle):
+        def format_labels(self, sorted_entries):
+            labels = list(self._labels(sorted_entries))
+            # Two works of one author and year: 2015a, 2015b, as author-year lists do.
+            counts = {}
+            for label in labels:
+                counts[label] = counts.get(label, 0) + 1
+            seen = {}
+            for label in labels:
+                if counts[label] > 1:
+                    seen[label] = seen.get(label, 0) + 1
+                    yield label + "abcdefghijklmnopqrstuvwxyz"[seen[label] - 1]
+                else:
+                    yield label
+
+        def _labels(self, sorted_entries):
+            for entry in sorted_entries:
+                people = entry.persons.get("author") or entry.persons.get("editor") or []
+                names = [re.sub(r"[{}]", "", last_names(p)) for p in people]
+                if not names:
+                    who = entry.fields.get("key", entry.key)
+                elif len(names) == 1:
+                    who = names[0]
+                elif len(names) == 2:
+                    who = f"{names[0]} and {names[1]}"
+                else:
+                    who = f"{names[0]} et al."
+                yield f"{who}, {entry.fields.get('year', 'n.d.')}"
+
+    class AuthorYearStyle(UnsrtStyle):
+        default_label_style = "rnnbook_author_year"
+        default_sorting_style = "author_year_title"
+
+    register_plugin("pybtex.style.labels", "rnnbook_author_year", AuthorYearLabels)
+    register_plugin("pybtex.style.formatting", "rnnbook_author_year", AuthorYearStyle)
+
+
+# --- 4. The API pages ---------------------------------------------------------------------
+
+_FIELD_ALIAS = re.compile(r"^Alias for field number \d+$")
+
+
+def _field_comment(qualified):
+    """The ``# comment`` after a NamedTuple field in the source: ``x: np.ndarray  # (B, D)``."""
+    import importlib
+    import inspect
+
+    parts = qualified.split(".")
+    for i in range(len(parts) - 2, 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for attr in parts[i:-1]:
+                obj = getattr(obj, attr)
+            source = inspect.getsource(obj)
+        except (AttributeError, OSError, TypeError):
+            return ""
+        field = re.escape(parts[-1])
+        match = re.search(rf"^\s+{field}\s*:[^#\n]*#\s*(.+)$", source, re.M)
+        return match.group(1).strip() if match else ""
+    return ""
+
+
+def _field_docs(app, what, name, obj, options, lines):
+    """NamedTuple fields: the comment beside the field in the source instead of the
+    "Alias for field number N" that Python gives each field."""
+    if _FIELD_ALIAS.match(" ".join(line.strip() for line in lines).strip()):
+        comment = _field_comment(name)
+        lines[:] = [comment] if comment else []
+
+
+def _short_values_only():
+    """A DataDocumenter that shows a constant's value only when it fits on one short line."""
+    from sphinx.ext.autodoc import DataDocumenter
+    from sphinx.util.inspect import object_description
+
+    class ShortValueDataDocumenter(DataDocumenter):
+        priority = DataDocumenter.priority + 1
+
+        def should_suppress_value_header(self):
+            try:
+                text = object_description(self.object)
+            except Exception:  # noqa: BLE001 - an undescribable value is not shown either
+                return True
+            return len(text) > 60 or super().should_suppress_value_header()
+
+    return ShortValueDataDocumenter
+
+
+def _check_api_pages(app):
+    """Every public module of rnnlib has a page book/api/<module>.md with its automodule."""
+    api = pathlib.Path(app.srcdir) / "book" / "api"
+    if not api.is_dir():
+        return
+    import rnnlib
+
+    for mod in pkgutil.iter_modules(rnnlib.__path__):
+        if mod.name.startswith("_"):
+            continue
+        page = api / f"{mod.name}.md"
+        text = page.read_text(encoding="utf-8") if page.is_file() else ""
+        if f"automodule:: rnnlib.{mod.name}" not in text:
+            logger.warning(
+                "rnnlib.%s has no API page: add book/api/%s.md (copy another page there)",
+                mod.name,
+                mod.name,
+            )
+
+
+def setup(app):
+    app.connect("config-inited", _use_local_mathjax)
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
+    _register_author_year_style()
+    app.connect("autodoc-process-docstring", _field_docs, priority=100)
+    app.add_autodocumenter(_short_values_only(), override=True)
+    app.connect("builder-inited", _check_api_pages)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
