@@ -34,6 +34,9 @@ def _leaves(tree, name, prefix=""):
     return out
 
 
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+
+
 def _map(fn, tree):
     """A new dict of the same structure with ``fn(array)`` at every leaf."""
     return {k: _map(fn, v) if isinstance(v, dict) else fn(v) for k, v in tree.items()}
@@ -58,7 +61,8 @@ def global_norm(grads):
     """The L2 norm of all gradients together, as if concatenated into one vector.
 
     ``sqrt(sum over arrays of sum(g**2))``, computed in float64 and scaled by the largest
-    entry first, so huge gradients give a huge norm rather than ``inf``.
+    entry first, so huge gradients give a huge norm rather than ``inf``; a norm beyond the
+    float64 range is returned as the largest float64 (about 1.8e308).
 
     Parameters
     ----------
@@ -73,7 +77,10 @@ def global_norm(grads):
     scale = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
     if scale == 0.0:
         return 0.0
-    return scale * math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
+    norm = scale * math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
+    # A norm beyond the float64 range is reported as the largest float64, never inf, so
+    # that max_norm / norm stays > 0 and clipping keeps the gradient's direction.
+    return min(norm, _FLOAT64_MAX)
 
 
 def clip_grad_norm(grads, max_norm):
@@ -159,8 +166,10 @@ class Optimizer:
         Parameters
         ----------
         grads : dict
-            Same structure, shapes and dtypes as ``params``, all finite.  Everything is
-            checked before anything is changed, so a bad ``grads`` leaves ``params`` as it was.
+            Same structure, shapes and dtypes as ``params``, all finite.  Everything
+            (``grads`` and ``lr``) is checked before anything is changed, and the update is
+            all or nothing: an error or a KeyboardInterrupt half-way leaves ``params`` and the
+            optimiser's state as they were.
 
         Raises
         ------
@@ -170,10 +179,25 @@ class Optimizer:
         TypeError
             On a dtype mismatch.
         """
+        self.lr = _check_positive("lr", self.lr)  # a schedule may have set it
         pairs = self._match(grads)
-        self.t += 1
-        for path, p, g in pairs:
-            self._update(p, g, self.state.setdefault(path, {}))
+        for path, p, _ in pairs:
+            if not p.flags.writeable:
+                raise ValueError(f"params['{path}'] is read-only; the optimiser updates it in place")
+        # All or nothing: on any error, or a KeyboardInterrupt, half-way through the
+        # arrays, every parameter and the state are put back as they were.
+        backup = [(p, p.copy()) for _, p, _ in pairs]
+        state = {path: {k: v.copy() for k, v in st.items()} for path, st in self.state.items()}
+        t = self.t
+        try:
+            self.t += 1
+            for path, p, g in pairs:
+                self._update(p, g, self.state.setdefault(path, {}))
+        except BaseException:
+            for p, old in backup:
+                np.copyto(p, old)
+            self.state, self.t = state, t
+            raise
 
     def _update(self, p, g, state):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
