@@ -223,3 +223,15 @@ def checks_cache(backward, cache_type, step_type):
         return backward(dhs, cache)
 
     return checked
+
+
+def check_real(name, value, *, low=None, low_open=False):
+    """Return ``value`` as a finite float, or raise naming ``name`` (optionally ``> low``/``>= low``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value}")
+    return value

@@ -209,9 +209,11 @@ def _check_x_and_eps(name, x, eps):
                 f"eps explicitly if you really mean it"
             )
         return DEFAULT_EPS
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
+        raise TypeError(f"eps must be a positive finite number, got {type(eps).__name__} {eps!r}")
     eps = float(eps)
-    if not eps > 0.0:
-        raise ValueError(f"eps must be > 0, got {eps}")
+    if not (eps > 0.0 and np.isfinite(eps)):
+        raise ValueError(f"eps must be > 0 and finite, got {eps}")
     return eps
 
 
