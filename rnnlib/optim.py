@@ -73,14 +73,18 @@ def global_norm(grads):
     -------
     norm : float
     """
+    scale, root = _norm_parts(grads)
+    # A norm beyond the float64 range is reported as the largest float64, never inf.
+    return min(scale * root, _FLOAT64_MAX)
+
+
+def _norm_parts(grads):
+    """``(scale, root)`` with the global norm = scale * root, both finite."""
     arrays = [a.astype(np.float64, copy=False) for _, a in _float_leaves(grads, "grads")]
     scale = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
     if scale == 0.0:
-        return 0.0
-    norm = scale * math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
-    # A norm beyond the float64 range is reported as the largest float64, never inf, so
-    # that max_norm / norm stays > 0 and clipping keeps the gradient's direction.
-    return min(norm, _FLOAT64_MAX)
+        return 0.0, 0.0
+    return scale, math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
 
 
 def clip_grad_norm(grads, max_norm):
@@ -107,6 +111,9 @@ def clip_grad_norm(grads, max_norm):
     max_norm = _check_positive("max_norm", max_norm)
     norm = global_norm(grads)
     scale = min(1.0, max_norm / norm) if norm > 0.0 else 1.0
+    if norm == _FLOAT64_MAX:  # the norm overflows float64: divide by its two parts in turn
+        peak, root = _norm_parts(grads)
+        scale = max_norm / peak / root
     return _map(lambda g: np.asarray(g) * np.asarray(g).dtype.type(scale), grads), norm
 
 
