@@ -235,3 +235,29 @@ def check_real(name, value, *, low=None, low_open=False):
     if low is not None and (value <= low if low_open else value < low):
         raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value}")
     return value
+
+
+def check_cell_module(name, cell, required=("forward", "step_backward")):
+    """Return a cell module given a name (``"rnn"``, ...) or a module, or raise ``TypeError``."""
+    import importlib
+    import types
+
+    if isinstance(cell, str):
+        names = ("rnn", "lstm", "gru", "linear_rnn")
+        if cell not in names:
+            raise ValueError(f"{name} must be one of {names} or a cell module, got {cell!r}")
+        return importlib.import_module(f"rnnlib.{cell}")
+    if not isinstance(cell, types.ModuleType) or not all(callable(getattr(cell, f, None)) for f in required):
+        raise TypeError(f"{name} must be a cell module with {', '.join(required)}, got {cell!r:.80}")
+    return cell
+
+
+def check_steps(name, cache):
+    """Return ``cache.steps``, or raise unless ``cache`` is a cell's sequence cache."""
+    steps = getattr(cache, "steps", None)
+    if not isinstance(steps, tuple) or not steps or not all(hasattr(s, "_asdict") for s in steps[:1]):
+        raise TypeError(
+            f"{name} must be the cache from a cell's forward (with .steps, a non-empty tuple of "
+            f"step caches), got {type(cache).__name__}"
+        )
+    return steps

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_params, check_positive_int, check_real
+from ._checks import check_cache, check_input, check_params, check_positive_int, check_real, check_state
 from .activations import sigmoid
 
 #: The gate order of each cell in ``rnnlib`` (PyTorch's order).
@@ -59,7 +59,7 @@ def gru_reset_before_step(x, h_prev, params):
     Parameters
     ----------
     x : ndarray, shape (B, D)
-    h_prev : ndarray, shape (B, H)
+    h_prev : ndarray, shape (B, H), or None (zeros)
     params : dict
         ``weight_ih`` (3H, D), ``weight_hh`` (3H, H), ``bias_ih`` (3H,), ``bias_hh`` (3H,),
         gates r, z, n, as returned by :func:`rnnlib.gru.init_params`.
@@ -69,7 +69,9 @@ def gru_reset_before_step(x, h_prev, params):
     h : ndarray, shape (B, H)
     cache : ResetBeforeCache
     """
-    H = h_prev.shape[1]
+    D, H, dtype = check_params(params, 3)
+    x = check_input("x", x, D, dtype)
+    h_prev = check_state("h_prev", h_prev, x.shape[0], H, dtype)
     W_ih, W_hh, b_ih, b_hh = params["weight_ih"], params["weight_hh"], params["bias_ih"], params["bias_hh"]
     ax = x @ W_ih.T + b_ih  # (B, 3H)
     r = sigmoid(ax[:, :H] + h_prev @ W_hh[:H].T + b_hh[:H])  # (B, H)

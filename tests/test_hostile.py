@@ -335,3 +335,31 @@ def test_poor_zero_input_features_are_refused(name):
     params["weight_ih"] = params["weight_ih"][:, :0]
     with pytest.raises(ValueError, match=r"params\['weight_ih'\] must have shape"):
         CELL_MODULES[name].forward(np.ones((2, 1, 0)), None, params)
+
+
+# found by the probe and the fuzz: more of the same kinds ------------------------------------
+
+
+def test_found_bptt_tools_validate_the_cell_and_the_cache():
+    params = rnn.init_params(2, 3, rng=0)
+    xs, dhs = np.ones((2, 1, 2)), np.ones((2, 1, 3))
+    from rnnlib import bptt
+
+    with pytest.raises(TypeError, match="cell must be a cell module"):
+        bptt.truncated_backward(object(), xs, None, params, dhs, 1)
+    with pytest.raises(TypeError, match=r"cache must be the cache from a cell's forward .* got list"):
+        bptt.gradient_contributions(rnn, [1, 2], dhs)
+    with pytest.raises(TypeError, match=r"cache must be the cache from a cell's forward .* got NoneType"):
+        bptt.cache_float_count(None)
+    np.testing.assert_array_equal(
+        bptt.truncated_backward("rnn", xs, None, params, dhs, 1)[0], bptt.truncated_backward(rnn, xs, None, params, dhs, 1)[0]
+    )
+
+
+def test_found_gru_reset_before_step_validates_its_arguments():
+    params = gru.init_params(2, 3, rng=0)
+    h, _ = variants.gru_reset_before_step(np.ones((1, 2)), None, params)  # None: zeros, as the cells
+    assert h.shape == (1, 3)
+    params["bias_hh"][4] = np.nan
+    with pytest.raises(ValueError, match=r"params\['bias_hh'\] must be finite"):
+        variants.gru_reset_before_step(np.ones((1, 2)), np.zeros((1, 3)), params)
