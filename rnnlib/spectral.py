@@ -247,6 +247,9 @@ def train_last_state_regression(cell, params, xs, ys, *, lr, steps, max_norm=Non
     batch = xs.shape[1]
     losses, norms = [], []
     for step in range(steps):
+        if not all(np.all(np.isfinite(p)) for p in params.values()):  # the last update overflowed
+            losses.append(np.inf)
+            return TrainingRun(np.array(losses), np.array(norms), step, params)
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we watch for
             hs, cache = cell.forward(xs, None, params)
         if not np.all(np.isfinite(hs[-1])):
