@@ -240,15 +240,17 @@ def check_real(name, value, *, low=None, low_open=False):
 def check_cell_module(name, cell, required=("forward", "step_backward")):
     """Return a cell module given a name (``"rnn"``, ...) or a module, or raise ``TypeError``."""
     import importlib
-    import types
 
     if isinstance(cell, str):
         names = ("rnn", "lstm", "gru", "linear_rnn")
         if cell not in names:
             raise ValueError(f"{name} must be one of {names} or a cell module, got {cell!r}")
         return importlib.import_module(f"rnnlib.{cell}")
-    if not isinstance(cell, types.ModuleType) or not all(callable(getattr(cell, f, None)) for f in required):
-        raise TypeError(f"{name} must be a cell module with {', '.join(required)}, got {cell!r:.80}")
+    if not all(callable(getattr(cell, f, None)) for f in required):  # a module or any namespace
+        raise TypeError(
+            f"{name} must be a cell module (or an object) with {', '.join(required)}, "
+            f"got {type(cell).__name__} {cell!r:.60}"
+        )
     return cell
 
 

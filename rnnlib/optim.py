@@ -111,7 +111,7 @@ def clip_grad_norm(grads, max_norm):
     max_norm = _check_positive("max_norm", max_norm)
     norm = global_norm(grads)
     scale = min(1.0, max_norm / norm) if norm > 0.0 else 1.0
-    if norm == _FLOAT64_MAX:  # the norm overflows float64: divide by its two parts in turn
+    if norm == _FLOAT64_MAX:  # beyond float64: divide by the norm's two parts in turn
         peak, root = _norm_parts(grads)
         scale = max_norm / peak / root
     return _map(lambda g: np.asarray(g) * np.asarray(g).dtype.type(scale), grads), norm
