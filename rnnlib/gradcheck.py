@@ -88,6 +88,11 @@ def numerical_gradient(f, x, eps=None):
         if step_up == step_down:
             raise ValueError(f"eps = {eps:g} is too small to change x{list(i)} = {float(old)} in {x.dtype}")
         grad[i] = (f_up - f_down) / (step_up - step_down)
+        if not np.isfinite(grad[i]):
+            raise ValueError(
+                f"the difference quotient at x{list(i)} is {float(grad[i])}: f() gave {f_up} at "
+                f"x + eps and {f_down} at x - eps (eps = {eps:g}); try a smaller eps"
+            )
     return grad
 
 

@@ -197,6 +197,11 @@ def numerical_jacobian(f, x, eps=1e-6):
         step = np.zeros_like(x)
         step[n] = eps
         columns.append((np.ravel(f(x + step)) - np.ravel(f(x - step))) / (2.0 * eps))
+        if not np.all(np.isfinite(columns[-1])):
+            raise ValueError(
+                f"column {n} of the Jacobian is not finite: f overflowed or gave NaN at "
+                f"x[{n}] +- eps (eps = {eps:g}); try a smaller eps"
+            )
     return np.stack(columns, axis=1)
 
 
