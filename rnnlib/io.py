@@ -22,9 +22,10 @@ SEP = "/"
 def save_params(path, params):
     """Write a (possibly nested) dict of arrays to ``path`` as an uncompressed ``.npz``.
 
-    The file is written exactly at ``path`` (no ``.npz`` is appended), first to a temporary
-    file beside it and then renamed, so an interrupted save never leaves a half-written file
-    under the real name.
+    The file is written exactly at ``path`` (no ``.npz`` is appended), first to a fresh
+    temporary file beside it (``tempfile.mkstemp``: an unpredictable name, never a planted
+    symlink), flushed to disk with fsync and then renamed over ``path``, so an interrupted
+    save leaves the old file intact and two saves to one path never mix.
 
     Parameters
     ----------
