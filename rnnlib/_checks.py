@@ -4,6 +4,8 @@ Every check raises ``ValueError`` or ``TypeError`` whose message names the argum
 states what was expected and what was found.
 """
 
+import functools
+
 import numpy as np
 
 
@@ -95,14 +97,20 @@ def check_params(params, gates, name="params"):
         raise ValueError(
             f"{name} is missing key(s) {missing}; expected keys {list(required)}, got {sorted(params)}"
         )
+    for key in required:
+        if not isinstance(params[key], np.ndarray):
+            raise TypeError(
+                f"{name}['{key}'] must be a NumPy array, got {type(params[key]).__name__} "
+                f"(convert it with np.asarray(..., dtype=np.float64))"
+            )
     w_hh = np.asarray(params["weight_hh"])
-    if w_hh.ndim != 2 or w_hh.shape[0] != gates * w_hh.shape[1]:
+    if w_hh.ndim != 2 or w_hh.shape[1] == 0 or w_hh.shape[0] != gates * w_hh.shape[1]:
         raise ValueError(
             f"{name}['weight_hh'] must have shape ({gates}*H, H), got {w_hh.shape}"
         )
     hidden = w_hh.shape[1]
     w_ih = np.asarray(params["weight_ih"])
-    if w_ih.ndim != 2 or w_ih.shape[0] != gates * hidden:
+    if w_ih.ndim != 2 or w_ih.shape[0] != gates * hidden or w_ih.shape[1] == 0:
         raise ValueError(
             f"{name}['weight_ih'] must have shape ({gates * hidden}, D) for H={hidden}, got {w_ih.shape}"
         )
@@ -116,7 +124,32 @@ def check_params(params, gates, name="params"):
             )
     for key in ("bias_ih", "bias_hh"):
         check_shape(f"{name}['{key}']", np.asarray(params[key]), (gates * hidden,))
+    for key in required:  # O(P) once per call, never per time step
+        check_finite(f"{name}['{key}']", params[key])
     return w_ih.shape[1], hidden, dtype
+
+
+def check_cache(name, cache, expected, step_type=None):
+    """Raise ``TypeError`` unless ``cache`` is an ``expected`` (and its steps ``step_type``).
+
+    Caches of different cells can have the same field names; taking one for another would
+    give wrong gradients silently, so the type itself is checked.
+    """
+    if type(cache) is not expected:
+        raise TypeError(
+            f"{name} must be a {expected.__module__}.{expected.__qualname__} (from this cell's "
+            f"forward), got {type(cache).__module__}.{type(cache).__qualname__}"
+        )
+    if step_type is not None:
+        steps = cache.steps
+        if not isinstance(steps, tuple) or not steps:
+            raise ValueError(f"{name}.steps must be a non-empty tuple of StepCaches, got {steps!r:.80}")
+        if type(steps[0]) is not step_type or type(steps[-1]) is not step_type:
+            bad = steps[0] if type(steps[0]) is not step_type else steps[-1]
+            raise TypeError(
+                f"{name}.steps must hold {step_type.__module__}.{step_type.__qualname__}, "
+                f"got {type(bad).__module__}.{type(bad).__qualname__}"
+            )
 
 
 def check_sequence(xs, input_size, dtype, name="xs"):
@@ -175,3 +208,58 @@ def check_input(name, x, input_size, dtype):
             f"({name}[:, {input_size}])"
         )
     return x
+
+
+def checks_cache(backward, cache_type, step_type):
+    """Wrap a cell's sequence ``backward(dhs, cache)`` so that it refuses a foreign cache.
+
+    The wrapper keeps the wrapped function's name, docstring and source (``__wrapped__``),
+    so ``inspect.getsource`` still shows the backward pass itself.
+    """
+
+    @functools.wraps(backward)
+    def checked(dhs, cache):
+        check_cache("cache", cache, cache_type, step_type)
+        return backward(dhs, cache)
+
+    return checked
+
+
+def check_real(name, value, *, low=None, low_open=False):
+    """Return ``value`` as a finite float, or raise naming ``name`` (optionally ``> low``/``>= low``)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if low is not None and (value <= low if low_open else value < low):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value}")
+    return value
+
+
+def check_cell_module(name, cell, required=("forward", "step_backward")):
+    """Return a cell module given a name (``"rnn"``, ...) or a module, or raise ``TypeError``."""
+    import importlib
+
+    if isinstance(cell, str):
+        names = ("rnn", "lstm", "gru", "linear_rnn")
+        if cell not in names:
+            raise ValueError(f"{name} must be one of {names} or a cell module, got {cell!r}")
+        return importlib.import_module(f"rnnlib.{cell}")
+    if not all(callable(getattr(cell, f, None)) for f in required):  # a module or any namespace
+        raise TypeError(
+            f"{name} must be a cell module (or an object) with {', '.join(required)}, "
+            f"got {type(cell).__name__} {cell!r:.60}"
+        )
+    return cell
+
+
+def check_steps(name, cache):
+    """Return ``cache.steps``, or raise unless ``cache`` is a cell's sequence cache."""
+    steps = getattr(cache, "steps", None)
+    if not isinstance(steps, tuple) or not steps or not all(hasattr(s, "_asdict") for s in steps[:1]):
+        raise TypeError(
+            f"{name} must be the cache from a cell's forward (with .steps, a non-empty tuple of "
+            f"step caches), got {type(cache).__name__}"
+        )
+    return steps

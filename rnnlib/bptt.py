@@ -15,7 +15,7 @@ params) -> (hs, cache)`` with ``cache.steps`` one step cache per time step, and
 
 import numpy as np
 
-from ._checks import as_float_array, check_positive_int, check_shape
+from ._checks import as_float_array, check_cell_module, check_positive_int, check_shape, check_steps
 
 
 def truncated_backward(cell, xs, state0, params, dhs, k):
@@ -48,6 +48,7 @@ def truncated_backward(cell, xs, state0, params, dhs, k):
     grads : dict
         The truncated dL/dparams, same keys and shapes as the gradients of ``cell.backward``.
     """
+    cell = check_cell_module("cell", cell)
     k = check_positive_int("k", k)
     hs, cache = cell.forward(xs, state0, params)
     steps = cache.steps
@@ -90,7 +91,8 @@ def gradient_contributions(cell, cache, dhs):
         For every parameter name, an array of shape (T, T) + the parameter's shape,
         indexed [s, t].
     """
-    steps = cache.steps
+    cell = check_cell_module("cell", cell)
+    steps = check_steps("cache", cache)
     T = len(steps)
     dhs = as_float_array("dhs", dhs, ndim=3, dtype=steps[0].h.dtype)
     check_shape("dhs", dhs, (T,) + steps[0].h.shape, hint="(T, B, H) as the states from forward")
@@ -125,7 +127,7 @@ def cache_float_count(cache):
     """
     seen = set()
     total = 0
-    for step in cache.steps:
+    for step in check_steps("cache", cache):
         for name, value in step._asdict().items():
             if name == "params" or not isinstance(value, np.ndarray):
                 continue

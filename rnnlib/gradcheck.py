@@ -88,6 +88,11 @@ def numerical_gradient(f, x, eps=None):
         if step_up == step_down:
             raise ValueError(f"eps = {eps:g} is too small to change x{list(i)} = {float(old)} in {x.dtype}")
         grad[i] = (f_up - f_down) / (step_up - step_down)
+        if not np.isfinite(grad[i]):
+            raise ValueError(
+                f"the difference quotient at x{list(i)} is {float(grad[i])}: f() gave {f_up} at "
+                f"x + eps and {f_down} at x - eps (eps = {eps:g}); try a smaller eps"
+            )
     return grad
 
 
@@ -209,9 +214,11 @@ def _check_x_and_eps(name, x, eps):
                 f"eps explicitly if you really mean it"
             )
         return DEFAULT_EPS
+    if isinstance(eps, bool) or not isinstance(eps, (int, float, np.integer, np.floating)):
+        raise TypeError(f"eps must be a positive finite number, got {type(eps).__name__} {eps!r}")
     eps = float(eps)
-    if not eps > 0.0:
-        raise ValueError(f"eps must be > 0, got {eps}")
+    if not (eps > 0.0 and np.isfinite(eps)):
+        raise ValueError(f"eps must be > 0 and finite, got {eps}")
     return eps
 
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_input, check_params, check_sequence, check_shape, check_state
+from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
 from .activations import sigmoid
 
@@ -123,6 +123,7 @@ def step_backward(dstate, cache, *, check=True):
     grads : dict
         This step's contribution to dL/dparams, same keys and shapes as params.
     """
+    check_cache("cache", cache, StepCache)
     if check:
         B, H = cache.h.shape
         dstate = check_state("dstate", dstate, B, H, cache.h.dtype)
@@ -247,6 +248,8 @@ def backward(dhs, cache):
     dxs = (daxs_2d @ p["weight_ih"]).reshape(T, B, D)  # (T, B, D)
     return dxs, dh, grads
 
+
+backward = checks_cache(backward, Cache, StepCache)  # a foreign cache is a TypeError
 
 def final_state(cache):
     """The state h_T after the last step of :func:`forward`, shape (B, H)."""

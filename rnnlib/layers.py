@@ -17,6 +17,8 @@ import numpy as np
 from ._checks import (
     as_float_array,
     as_rng,
+    check_cache,
+    check_finite,
     check_float_dtype,
     check_ids,
     check_positive_int,
@@ -99,6 +101,7 @@ def linear_backward(dy, cache):
     grads : dict
         ``weight`` (out, in) and ``bias`` (out,), summed over all leading axes of ``x``.
     """
+    check_cache("cache", cache, LinearCache)
     x, p = cache.x, cache.params
     n_out, n_in = p["weight"].shape
     dy = as_float_array("dy", dy, ndim=x.ndim, dtype=x.dtype)
@@ -206,6 +209,7 @@ def embedding_backward(dout, cache):
     grads : dict
         ``weight`` (V, E).
     """
+    check_cache("cache", cache, EmbeddingCache)
     weight = cache.params["weight"]
     dout = np.asarray(dout)
     dout = as_float_array("dout", dout, ndim=dout.ndim, dtype=weight.dtype)
@@ -228,6 +232,10 @@ def _check_linear_params(params):
     if b.dtype != dtype:
         raise TypeError(f"params['bias'] has dtype {b.dtype} but params['weight'] has dtype {dtype}")
     check_shape("params['bias']", b, (w.shape[0],), hint="(out,) for weight (out, in)")
+    if w.shape[0] == 0 or w.shape[1] == 0:
+        raise ValueError(f"params['weight'] must have shape (out, in) with out, in >= 1, got {w.shape}")
+    check_finite("params['weight']", w)  # O(P) once per call
+    check_finite("params['bias']", b)
     return w.shape[1], w.shape[0], dtype
 
 
@@ -236,7 +244,10 @@ def _check_embedding_params(params):
     w = np.asarray(params["weight"])
     if w.ndim != 2:
         raise ValueError(f"params['weight'] must have shape (V, E), got {w.shape}")
+    if w.shape[0] == 0 or w.shape[1] == 0:
+        raise ValueError(f"params['weight'] must have shape (V, E) with V, E >= 1, got {w.shape}")
     check_float_dtype("params['weight'].dtype", w.dtype)
+    check_finite("params['weight']", w)
     return w
 
 
@@ -246,3 +257,6 @@ def _check_keys(params, required):
     missing = [k for k in required if k not in params]
     if missing:
         raise ValueError(f"params is missing key(s) {missing}; expected keys {list(required)}, got {sorted(params)}")
+    for key in required:
+        if not isinstance(params[key], np.ndarray):
+            raise TypeError(f"params['{key}'] must be a NumPy array, got {type(params[key]).__name__}")

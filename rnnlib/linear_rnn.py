@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_input, check_params, check_sequence, check_shape, check_state
+from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
 
 GATES = 1
@@ -91,6 +91,7 @@ def step_backward(dstate, cache):
     grads : dict
         This step's contribution to dL/dparams.
     """
+    check_cache("cache", cache, StepCache)
     p = cache.params
     da = dstate  # (B, H); phi'(a) = 1
     dx = da @ p["weight_ih"]  # (B, D)
@@ -162,6 +163,8 @@ def backward(dhs, cache):
             grads[k] += step_grads[k]
     return dxs, dh_next, grads
 
+
+backward = checks_cache(backward, Cache, StepCache)  # a foreign cache is a TypeError
 
 _KEYS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
 

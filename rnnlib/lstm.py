@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_input, check_params, check_sequence, check_shape, check_state
+from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
 from .activations import sigmoid
 
@@ -127,6 +127,7 @@ def step_backward(dstate, cache, *, check=True):
     grads : dict
         This step's contribution to dL/dparams, same keys and shapes as params.
     """
+    check_cache("cache", cache, StepCache)
     if check:
         dstate = _check_pair("dstate", dstate, cache.h_prev.shape, cache.h_prev.dtype)
     da, dstate_prev = _cell_backward(dstate, cache)  # da: (B, 4H)
@@ -254,6 +255,8 @@ def backward(dhs, cache):
     }
     return dxs, (dh, dc), grads
 
+
+backward = checks_cache(backward, Cache, StepCache)  # a foreign cache is a TypeError
 
 def final_state(cache):
     """The state ``(h_T, c_T)`` after the last step of :func:`forward`, each (B, H)."""

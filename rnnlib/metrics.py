@@ -55,6 +55,7 @@ def perplexity(nats):
     Returns
     -------
     ppl : float or ndarray, same shape
+        inf where ``nats`` exceeds about 709.78, beyond which exp overflows float64.
     """
     return np.exp(np.asarray(nats, dtype=np.float64))
 

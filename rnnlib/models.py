@@ -19,6 +19,7 @@ first step whose loss, gradients or updated parameters are not finite, and print
 but rounded losses (no timings), so notebook outputs are reproducible.
 """
 
+import copy
 import importlib
 import types
 from typing import NamedTuple
@@ -28,7 +29,7 @@ import numpy as np
 from . import layers, losses
 from ._checks import as_float_array, as_rng, check_ids, check_positive_int, check_shape
 from .data import Vocab, batchify, iterate_chunks
-from .optim import clip_grad_norm, global_norm
+from .optim import _leaves, clip_grad_norm, global_norm
 
 CELLS = ("rnn", "lstm", "gru")
 
@@ -71,12 +72,38 @@ def final_state(cell, hs, cache):
 
 
 class TrainingDiverged(FloatingPointError):
-    """Training met NaN or inf; ``step`` is the (1-based) step where it happened."""
+    """Training met NaN or inf; ``step`` is the (1-based) step where it happened.
 
-    def __init__(self, step, what):
+    ``history`` is the :class:`History` of the ``step - 1`` steps that went well (None
+    when the exception is raised outside a training loop).  The model's parameters (and
+    the optimiser's state) are left as they were *before* step ``step``: the last finite
+    ones, never the overflowed result of the failed update.
+    """
+
+    def __init__(self, step, what, history=None):
         self.step = step
         self.what = what
-        super().__init__(f"training diverged at step {step}: {what}")
+        self.history = history
+        super().__init__(
+            f"training diverged at step {step}: {what}"
+            + ("" if history is None else "; the parameters are those before this step, the history so far is err.history")
+        )
+
+
+def _check_finite_or_diverged(what, arr):
+    """Raise ``FloatingPointError`` (which the training loops turn into
+    :class:`TrainingDiverged`) if an intermediate result overflowed."""
+    if not np.isfinite(arr).all():
+        raise FloatingPointError(f"the {what} are not finite (NaN or inf): the parameters have blown up")
+
+
+def _check_params_or_diverged(what, params):
+    """Raise ``FloatingPointError`` if the parameters hold NaN or inf (O(P), once per call)."""
+    bad = _nonfinite_leaf(params)
+    if bad is not None:
+        raise FloatingPointError(
+            f"the {what} are not finite (NaN or inf): the parameters have blown up ({bad} holds NaN or inf)"
+        )
 
 
 def _nonfinite_leaf(tree, prefix=""):
@@ -182,11 +209,13 @@ class CharLM:
         cache : LMCache
         """
         ids = self._check_ids("inputs", inputs)
+        _check_params_or_diverged("logits", self.params)
         if "embed" in self.params:
             xs, embed_cache = layers.embedding_forward(ids, self.params["embed"])  # (T, B, E)
         else:
             xs, embed_cache = layers.one_hot(ids, self.vocab_size, self.dtype), None  # (T, B, V)
         hs, cell_cache = self.cell.forward(xs, state0, self.params["cell"])  # (T, B, H)
+        _check_finite_or_diverged("hidden states", hs)
         logits, out_cache = layers.linear_forward(hs, self.params["out"])  # (T, B, V)
         if not np.isfinite(logits).all():
             raise FloatingPointError("the logits are not finite (NaN or inf): the parameters have blown up")
@@ -206,6 +235,7 @@ class CharLM:
             Same structure and shapes as ``params``.
         """
         dhs, grads_out = layers.linear_backward(dlogits, cache.out)  # (T, B, H)
+        _check_finite_or_diverged("gradient dL/dhs", dhs)
         dxs, _, grads_cell = self.cell.backward(dhs, cache.cell)  # (T, B, D); dstate0 dropped
         grads = {"cell": grads_cell, "out": grads_out}
         if cache.embed is not None:
@@ -403,7 +433,9 @@ class SequenceRegressor:
         pred : ndarray, shape (B, K)
         cache : RegressorCache
         """
+        _check_params_or_diverged("predictions", self.params)
         hs, cell_cache = self.cell.forward(xs, None, self.params["cell"])  # (T, B, H)
+        _check_finite_or_diverged("hidden states", hs)
         pred, out_cache = layers.linear_forward(hs[-1], self.params["out"])  # (B, K)
         if not np.isfinite(pred).all():
             raise FloatingPointError("the predictions are not finite (NaN or inf): the parameters have blown up")
@@ -423,6 +455,7 @@ class SequenceRegressor:
             Same structure and shapes as ``params``.
         """
         dh_last, grads_out = layers.linear_backward(dpred, cache.out)  # (B, H)
+        _check_finite_or_diverged("gradient dL/dh_T", dh_last)
         dhs = np.zeros(cache.hs_shape, dtype=dh_last.dtype)  # (T, B, H): the loss sees h_T only
         dhs[-1] = dh_last
         _, _, grads_cell = self.cell.backward(dhs, cache.cell)
@@ -517,26 +550,46 @@ def _train(params, optimizer, next_loss_and_grads, steps, clip_norm, log_every, 
     grad_norm = np.empty(steps)
     val_step, val_loss = [], []
     since_log = []
+
+    def history(n):
+        return History(
+            step=np.arange(1, n + 1),
+            train_loss=train_loss[:n].copy(),
+            grad_norm=grad_norm[:n].copy(),
+            val_step=np.array(val_step, dtype=np.int64),
+            val_loss=np.array(val_loss, dtype=np.float64),
+        )
+
+    def diverged(step, what):
+        return TrainingDiverged(step, what, history(step - 1))
+
     for step in range(1, steps + 1):
         # Overflow is detected below, by checking the results; no warnings on the way.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             try:
                 loss, grads = next_loss_and_grads(step)
             except FloatingPointError as err:
-                raise TrainingDiverged(step, str(err)) from err
+                raise diverged(step, str(err)) from err
             if not np.isfinite(loss):
-                raise TrainingDiverged(step, f"the loss is {loss}")
+                raise diverged(step, f"the loss is {loss}")
             bad = _nonfinite_leaf(grads)
             if bad is not None:
-                raise TrainingDiverged(step, f"the gradient of {bad} is not finite")
+                raise diverged(step, f"the gradient of {bad} is not finite")
             if clip_norm is not None:
                 grads, norm = clip_grad_norm(grads, clip_norm)
             else:
                 norm = global_norm(grads)
+            # O(P) copies per step, small next to the forward and backward passes: a failed
+            # update is undone, so the model keeps its last finite parameters.
+            backup = [(p, p.copy()) for _, p in _leaves(params, "params")]
+            opt_state = copy.deepcopy(optimizer.state), optimizer.t
             optimizer.step(grads)
             bad = _nonfinite_leaf(params)
             if bad is not None:
-                raise TrainingDiverged(step, f"the update made {bad} non-finite")
+                for p, old in backup:
+                    np.copyto(p, old)
+                optimizer.state, optimizer.t = opt_state
+                raise diverged(step, f"the update made {bad} non-finite")
         train_loss[step - 1], grad_norm[step - 1] = loss, norm
         since_log.append(loss)
         logging = log_every is not None and step % log_every == 0

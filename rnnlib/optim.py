@@ -34,6 +34,9 @@ def _leaves(tree, name, prefix=""):
     return out
 
 
+_FLOAT64_MAX = float(np.finfo(np.float64).max)
+
+
 def _map(fn, tree):
     """A new dict of the same structure with ``fn(array)`` at every leaf."""
     return {k: _map(fn, v) if isinstance(v, dict) else fn(v) for k, v in tree.items()}
@@ -58,7 +61,8 @@ def global_norm(grads):
     """The L2 norm of all gradients together, as if concatenated into one vector.
 
     ``sqrt(sum over arrays of sum(g**2))``, computed in float64 and scaled by the largest
-    entry first, so huge gradients give a huge norm rather than ``inf``.
+    entry first, so huge gradients give a huge norm rather than ``inf``; a norm beyond the
+    float64 range is returned as the largest float64 (about 1.8e308).
 
     Parameters
     ----------
@@ -69,11 +73,18 @@ def global_norm(grads):
     -------
     norm : float
     """
+    scale, root = _norm_parts(grads)
+    # A norm beyond the float64 range is reported as the largest float64, never inf.
+    return min(scale * root, _FLOAT64_MAX)
+
+
+def _norm_parts(grads):
+    """``(scale, root)`` with the global norm = scale * root, both finite."""
     arrays = [a.astype(np.float64, copy=False) for _, a in _float_leaves(grads, "grads")]
     scale = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
     if scale == 0.0:
-        return 0.0
-    return scale * math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
+        return 0.0, 0.0
+    return scale, math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
 
 
 def clip_grad_norm(grads, max_norm):
@@ -100,6 +111,9 @@ def clip_grad_norm(grads, max_norm):
     max_norm = _check_positive("max_norm", max_norm)
     norm = global_norm(grads)
     scale = min(1.0, max_norm / norm) if norm > 0.0 else 1.0
+    if norm == _FLOAT64_MAX:  # beyond float64: divide by the norm's two parts in turn
+        peak, root = _norm_parts(grads)
+        scale = max_norm / peak / root
     return _map(lambda g: np.asarray(g) * np.asarray(g).dtype.type(scale), grads), norm
 
 
@@ -159,8 +173,10 @@ class Optimizer:
         Parameters
         ----------
         grads : dict
-            Same structure, shapes and dtypes as ``params``, all finite.  Everything is
-            checked before anything is changed, so a bad ``grads`` leaves ``params`` as it was.
+            Same structure, shapes and dtypes as ``params``, all finite.  Everything
+            (``grads`` and ``lr``) is checked before anything is changed, and the update is
+            all or nothing: an error or a KeyboardInterrupt half-way leaves ``params`` and the
+            optimiser's state as they were.
 
         Raises
         ------
@@ -170,10 +186,25 @@ class Optimizer:
         TypeError
             On a dtype mismatch.
         """
+        self.lr = _check_positive("lr", self.lr)  # a schedule may have set it
         pairs = self._match(grads)
-        self.t += 1
-        for path, p, g in pairs:
-            self._update(p, g, self.state.setdefault(path, {}))
+        for path, p, _ in pairs:
+            if not p.flags.writeable:
+                raise ValueError(f"params['{path}'] is read-only; the optimiser updates it in place")
+        # All or nothing: on any error, or a KeyboardInterrupt, half-way through the
+        # arrays, every parameter and the state are put back as they were.
+        backup = [(p, p.copy()) for _, p, _ in pairs]
+        state = {path: {k: v.copy() for k, v in st.items()} for path, st in self.state.items()}
+        t = self.t
+        try:
+            self.t += 1
+            for path, p, g in pairs:
+                self._update(p, g, self.state.setdefault(path, {}))
+        except BaseException:
+            for p, old in backup:
+                np.copyto(p, old)
+            self.state, self.t = state, t
+            raise
 
     def _update(self, p, g, state):  # pragma: no cover - every subclass overrides it
         raise NotImplementedError

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_finite
+from ._checks import check_finite, check_positive_int, check_real
 
 
 class Evaluation(NamedTuple):
@@ -85,6 +85,9 @@ def median_seconds(fn, *args, repeats=5, clock=time.perf_counter):
     ``clock`` is wall time by default; pass ``time.process_time`` to count only this
     process's CPU time, which other programs on a busy machine do not inflate.
     """
+    repeats = check_positive_int("repeats", repeats)
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
     times = []
     for _ in range(repeats):
         start = clock()
@@ -98,6 +101,19 @@ def loglog_slope(sizes, seconds):
 
     A cost proportional to t^p has slope p.
     """
+    sizes = np.asarray(sizes, dtype=np.float64)
+    seconds = np.asarray(seconds, dtype=np.float64)
+    if sizes.ndim != 1 or sizes.size < 2 or seconds.shape != sizes.shape:
+        raise ValueError(
+            f"sizes and seconds must be 1-D of the same length >= 2, got shapes {sizes.shape} and {seconds.shape}"
+        )
+    for name, arr in (("sizes", sizes), ("seconds", seconds)):
+        check_finite(name, arr)
+        if (arr <= 0).any():
+            k = int(np.argmax(arr <= 0))
+            raise ValueError(f"{name} must be > 0 (their logarithms are fitted), but {name}[{k}] = {arr[k]}")
+    if np.ptp(sizes) == 0:
+        raise ValueError(f"sizes must not all be equal (no slope to fit), got {sizes[0]} throughout")
     return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
 
 
@@ -169,14 +185,24 @@ def numerical_jacobian(f, x, eps=1e-6):
     ndarray, shape (M, N)
         M = f(x).size.
     """
+    eps = check_real("eps", eps, low=0.0, low_open=True)
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1:
         raise ValueError(f"x must be 1-D, got shape {x.shape}")
+    check_finite("x", x)
+    if np.any(x + eps == x):
+        k = int(np.argmax(x + eps == x))
+        raise ValueError(f"eps = {eps:g} is too small to change x[{k}] = {x[k]} in float64")
     columns = []
     for n in range(x.size):
         step = np.zeros_like(x)
         step[n] = eps
         columns.append((np.ravel(f(x + step)) - np.ravel(f(x - step))) / (2.0 * eps))
+        if not np.all(np.isfinite(columns[-1])):
+            raise ValueError(
+                f"column {n} of the Jacobian is not finite: f overflowed or gave NaN at "
+                f"x[{n}] +- eps (eps = {eps:g}); try a smaller eps"
+            )
     return np.stack(columns, axis=1)
 
 

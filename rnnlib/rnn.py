@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_input, check_params, check_sequence, check_shape, check_state
+from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
 
 GATES = 1
@@ -111,6 +111,7 @@ def step_backward(dstate, cache, *, check=True):
     grads : dict
         This step's contribution to dL/dparams, same keys and shapes as params.
     """
+    check_cache("cache", cache, StepCache)
     if check:
         B, H = cache.h.shape
         dstate = check_state("dstate", dstate, B, H, cache.h.dtype)
@@ -213,6 +214,8 @@ def backward(dhs, cache):
     }
     return dxs, dh, grads
 
+
+backward = checks_cache(backward, Cache, StepCache)  # a foreign cache is a TypeError
 
 def final_state(cache):
     """The state h_T after the last step of :func:`forward`, shape (B, H)."""

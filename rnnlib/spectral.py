@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_rng, check_positive_int
+from ._checks import as_rng, check_finite, check_positive_int, check_real
 from .losses import squared_error
 from .optim import SGD, clip_grad_norm, global_norm
 
@@ -55,8 +55,7 @@ def scale_to_spectral_radius(w, rho):
     ndarray, shape (H, H)
     """
     w = _square("w", w)
-    if rho < 0:
-        raise ValueError(f"rho must be >= 0, got {rho}")
+    rho = check_real("rho", rho, low=0.0)
     current = spectral_radius(w)
     if current == 0.0:
         raise ValueError("w has spectral radius 0 (it is nilpotent); it cannot be rescaled to another radius")
@@ -83,6 +82,7 @@ def matrix_with_eigenvalues(eigenvalues, *, rng=None):
     lam = np.asarray(eigenvalues, dtype=np.float64)
     if lam.ndim != 1 or lam.size == 0:
         raise ValueError(f"eigenvalues must be a non-empty 1-D array, got shape {lam.shape}")
+    check_finite("eigenvalues", lam)
     rng = as_rng(rng)
     q, r = np.linalg.qr(rng.standard_normal((lam.size, lam.size)))  # (H, H)
     q = q * np.sign(np.diag(r))  # make the factorisation unique, so Q is Haar-distributed
@@ -192,6 +192,8 @@ def fit_log_rate(norms, *, start=0):
 def cosine_similarity(a, b):
     """cos of the angle between two gradients, each a dict of arrays (flattened together) or an array."""
     va, vb = _flat(a), _flat(b)
+    check_finite("a", va)
+    check_finite("b", vb)
     if va.shape != vb.shape:
         raise ValueError(f"a and b must have the same number of entries, got {va.size} and {vb.size}")
     na, nb = np.linalg.norm(va), np.linalg.norm(vb)
@@ -245,6 +247,9 @@ def train_last_state_regression(cell, params, xs, ys, *, lr, steps, max_norm=Non
     batch = xs.shape[1]
     losses, norms = [], []
     for step in range(steps):
+        if not all(np.all(np.isfinite(p)) for p in params.values()):  # the last update overflowed
+            losses.append(np.inf)
+            return TrainingRun(np.array(losses), np.array(norms), step, params)
         with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we watch for
             hs, cache = cell.forward(xs, None, params)
         if not np.all(np.isfinite(hs[-1])):
@@ -276,8 +281,11 @@ def train_last_state_regression(cell, params, xs, ys, *, lr, steps, max_norm=Non
 
 def _square(name, w):
     w = np.asarray(w)
-    if w.ndim != 2 or w.shape[0] != w.shape[1]:
-        raise ValueError(f"{name} must be a square matrix (H, H), got shape {w.shape}")
+    if w.ndim != 2 or w.shape[0] != w.shape[1] or w.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty square matrix (H, H), got shape {w.shape}")
+    if w.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a real numeric matrix, got dtype {w.dtype}")
+    check_finite(name, w)
     return w
 
 

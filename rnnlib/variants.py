@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_positive_int
+from ._checks import check_cache, check_input, check_params, check_positive_int, check_real, check_state
 from .activations import sigmoid
 
 #: The gate order of each cell in ``rnnlib`` (PyTorch's order).
@@ -60,7 +60,7 @@ def gru_reset_before_step(x, h_prev, params):
     Parameters
     ----------
     x : ndarray, shape (B, D)
-    h_prev : ndarray, shape (B, H)
+    h_prev : ndarray, shape (B, H), or None (zeros)
     params : dict
         ``weight_ih`` (3H, D), ``weight_hh`` (3H, H), ``bias_ih`` (3H,), ``bias_hh`` (3H,),
         gates r, z, n, as returned by :func:`rnnlib.gru.init_params`.
@@ -70,7 +70,9 @@ def gru_reset_before_step(x, h_prev, params):
     h : ndarray, shape (B, H)
     cache : ResetBeforeCache
     """
-    H = h_prev.shape[1]
+    D, H, dtype = check_params(params, 3)
+    x = check_input("x", x, D, dtype)
+    h_prev = check_state("h_prev", h_prev, x.shape[0], H, dtype)
     W_ih, W_hh, b_ih, b_hh = params["weight_ih"], params["weight_hh"], params["bias_ih"], params["bias_hh"]
     ax = x @ W_ih.T + b_ih  # (B, 3H)
     r = sigmoid(ax[:, :H] + h_prev @ W_hh[:H].T + b_hh[:H])  # (B, H)
@@ -125,10 +127,10 @@ def reorder_gates(params, from_order, to_order):
     if sorted(from_order) != sorted(to_order) or len(set(from_order)) != len(from_order):
         raise ValueError(f"from_order and to_order must hold the same distinct gates, got {from_order} and {to_order}")
     G = len(from_order)
-    rows = params["weight_hh"].shape[0]
-    if rows % G:
-        raise ValueError(f"weight_hh has {rows} rows, not a multiple of the {G} gates")
-    H = rows // G
+    _, H, _ = check_params(params, G)  # weight_hh must be (G*H, H) for these G gates
+    extra = sorted(set(params) - {"weight_ih", "weight_hh", "bias_ih", "bias_hh"})
+    if extra:
+        raise ValueError(f"params has unexpected key(s) {extra}; expected weight_ih, weight_hh, bias_ih, bias_hh")
     where = {gate: k for k, gate in enumerate(from_order)}
     out = {}
     for name, arr in params.items():
@@ -156,9 +158,13 @@ def with_forget_bias(params, value):
     params : dict
         New arrays.
     """
-    H = params["weight_hh"].shape[1]
-    if params["weight_hh"].shape[0] != 4 * H:
-        raise ValueError(f"expected LSTM parameters (weight_hh of shape (4H, H)), got {params['weight_hh'].shape}")
+    value = check_real("value", value)
+    if not isinstance(params, dict) or "weight_hh" not in params:
+        raise TypeError(f"params must be a dict of LSTM parameters, got {type(params).__name__}")
+    H = np.shape(params["weight_hh"])[-1]
+    if np.shape(params["weight_hh"]) != (4 * H, H):
+        raise ValueError(f"expected LSTM parameters (weight_hh of shape (4H, H)), got {np.shape(params['weight_hh'])}")
+    check_params(params, 4)
     out = {k: np.array(v, copy=True) for k, v in params.items()}
     f = gate_slices("lstm", H)["f"]
     out["bias_ih"][f] = value

@@ -92,7 +92,7 @@ def corrupt(path, how):
     [
         ("truncated", "BadZipFile"),
         ("empty", "EOFError"),
-        ("garbage", "pickled"),
+        ("garbage", r"not an .npz \(zip\) archive: it starts with b'this i'"),
         ("flipped", "BadZipFile|CRC|Error"),
         ("npy", r"single array \(.npy\)"),
         ("no_version", "no '__rnnlib_format__' key"),
