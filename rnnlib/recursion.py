@@ -197,7 +197,8 @@ def numerical_jacobian(f, x, eps=1e-6):
     for n in range(x.size):
         step = np.zeros_like(x)
         step[n] = eps
-        columns.append((np.ravel(f(x + step)) - np.ravel(f(x - step))) / (2.0 * eps))
+        with np.errstate(over="ignore", invalid="ignore"):  # inf - inf: reported just below
+            columns.append((np.ravel(f(x + step)) - np.ravel(f(x - step))) / (2.0 * eps))
         if not np.all(np.isfinite(columns[-1])):
             raise ValueError(
                 f"column {n} of the Jacobian is not finite: f overflowed or gave NaN at "
