@@ -165,3 +165,35 @@ def test_the_student_edition_tool_reads_the_same_exercises_and_solutions(path):
     assert [s.label for s in solutions.solutions(nb)] == labels
     n_code = sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "solution" in tags(c))
     assert sum(len(s.code) for s in solutions.solutions(nb)) == n_code
+
+
+# The book's text column holds 88 characters of code at desktop width (the browser test,
+# tests/browser, measures the overflow): a longer line scrolls sideways, and a reader misses
+# its end.  Cells hidden from the page do not count.
+COLUMN = 88
+
+
+def visible_lines(cell):
+    """The lines a reader sees of a code cell: its source and its text outputs."""
+    if {"remove-cell", "remove-input"} & set(tags(cell)):
+        source_lines = []
+    else:
+        source_lines = source(cell).splitlines()
+    output_lines = []
+    if "remove-output" not in tags(cell):
+        for output in cell.get("outputs", []):
+            text = output.get("text") or output.get("data", {}).get("text/plain", "")
+            output_lines += ("".join(text) if isinstance(text, list) else text).splitlines()
+    return source_lines + output_lines
+
+
+@pytest.mark.parametrize("path", written_chapters(), ids=lambda p: p.stem)
+def test_code_and_printed_output_fit_the_column(path):
+    too_wide = [
+        f"cell {index}: {len(line)} characters: {line[:60]}..."
+        for index, cell in enumerate(load(path)["cells"])
+        if cell["cell_type"] == "code"
+        for line in visible_lines(cell)
+        if len(line) > COLUMN
+    ]
+    assert not too_wide, "\n".join(too_wide)
