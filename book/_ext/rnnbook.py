@@ -12,6 +12,8 @@
    instead of "Alias for field number N",
    module constants without a raw dump of their value, and a check that every public
    rnnlib module has its page under book/api/.
+5. Punctuation kept on the line of the inline formula it follows: "($x$)" never wraps with
+   the ")" alone at the start of the next line.
 """
 
 import importlib.util
@@ -193,6 +195,34 @@ def _check_api_pages(app):
             )
 
 
+# --- 5. Punctuation after inline math -------------------------------------------------------
+
+_CLOSING = tuple(")]},.;:!?'\u2019")
+
+
+def _keep_punctuation_with_math(app, doctree, docname):
+    """Wrap an inline formula and the punctuation right after it in one no-wrap span."""
+    from docutils import nodes
+
+    for math in list(doctree.findall(nodes.math)):
+        parent = math.parent
+        index = parent.index(math)
+        if index + 1 >= len(parent) or not isinstance(parent[index + 1], nodes.Text):
+            continue
+        text = parent[index + 1].astext()
+        if not text.startswith(_CLOSING):
+            continue
+        end = len(text) - len(text.lstrip("".join(_CLOSING)))  # the run of punctuation
+        wrapper = nodes.inline(classes=["nowrap"])
+        parent.remove(parent[index + 1])
+        parent.remove(math)
+        wrapper += math
+        wrapper += nodes.Text(text[:end])
+        parent.insert(index, wrapper)
+        if text[end:]:
+            parent.insert(index + 1, nodes.Text(text[end:]))
+
+
 def setup(app):
     app.connect("config-inited", _use_local_mathjax)
     app.connect("html-page-context", _dedupe_scripts, priority=100)
@@ -200,4 +230,5 @@ def setup(app):
     app.connect("autodoc-process-docstring", _field_docs, priority=100)
     app.add_autodocumenter(_short_values_only(), override=True)
     app.connect("builder-inited", _check_api_pages)
+    app.connect("doctree-resolved", _keep_punctuation_with_math)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
