@@ -15,7 +15,7 @@ params) -> (hs, cache)`` with ``cache.steps`` one step cache per time step, and
 
 import numpy as np
 
-from ._checks import as_float_array, check_cell_module, check_positive_int, check_shape, check_steps
+from .._checks import as_float_array, check_cell_module, check_positive_int, check_shape, check_steps
 
 
 def truncated_backward(cell, xs, state0, params, dhs, k):

@@ -17,8 +17,8 @@ initial state and ``hs[t-1]`` from ``cell.forward`` is h_t.
 
 import numpy as np
 
-from ._checks import as_float_array, check_shape
-from .models import final_state, get_cell
+from .._checks import as_float_array, check_shape
+from ..models import final_state, get_cell
 
 
 def _zeros_like_state(state):
@@ -118,7 +118,8 @@ def state_jacobian_norms(cell, xs, state0, params, *, ord=2, wrt="h"):
         ``norms[t] = ||dh_T/dh_t||`` for t = 0 ... T-1: ``norms[0]`` is the sensitivity to
         the initial state h_0 and ``norms[T-1]`` the one-step Jacobian dh_T/dh_{T-1}.
         The distance back from T is ``T - t``, so ``norms[::-1][k-1]`` belongs to
-        distance k = 1 ... T (the layout of :mod:`rnnlib.spectral` without its k = 0).
+        distance k = 1 ... T (the layout of :mod:`rnnlib.analysis.spectral` without
+        its k = 0).
     """
     cell = get_cell(cell)
     if ord not in (2, "fro"):

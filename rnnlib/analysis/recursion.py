@@ -14,14 +14,16 @@ Indexing: the book counts time from 1, Python from 0, so ``b[k]`` holds b_{k+1} 
 For a vector state, h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), the c_k become the
 Jacobians J_k = dh_k/dh_{k-1} = diag(1 - h_k^2) W_hh (:func:`state_jacobians`), and a
 product of them is dh_t/dh_i (:func:`jacobian_product`).
+
+The timing helpers that measure the two evaluations' cost, ``median_seconds`` and
+``loglog_slope``, are in :mod:`rnnlib.analysis.timing`.
 """
 
-import time
 from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import check_finite, check_positive_int, check_real
+from .._checks import check_finite, check_real
 
 
 class Evaluation(NamedTuple):
@@ -77,44 +79,6 @@ def by_closed_form(b, c):
             multiplications += 1
         total = total + term
     return Evaluation(total, multiplications)
-
-
-def median_seconds(fn, *args, repeats=5, clock=time.perf_counter):
-    """The median time of ``fn(*args)`` over ``repeats`` calls, in seconds.
-
-    ``clock`` is wall time by default; pass ``time.process_time`` to count only this
-    process's CPU time, which other programs on a busy machine do not inflate.
-    """
-    repeats = check_positive_int("repeats", repeats)
-    if not callable(fn):
-        raise TypeError(f"fn must be callable, got {type(fn).__name__}")
-    times = []
-    for _ in range(repeats):
-        start = clock()
-        fn(*args)
-        times.append(clock() - start)
-    return float(np.median(times))
-
-
-def loglog_slope(sizes, seconds):
-    """The slope of the least-squares line through (log sizes, log seconds).
-
-    A cost proportional to t^p has slope p.
-    """
-    sizes = np.asarray(sizes, dtype=np.float64)
-    seconds = np.asarray(seconds, dtype=np.float64)
-    if sizes.ndim != 1 or sizes.size < 2 or seconds.shape != sizes.shape:
-        raise ValueError(
-            f"sizes and seconds must be 1-D of the same length >= 2, got shapes {sizes.shape} and {seconds.shape}"
-        )
-    for name, arr in (("sizes", sizes), ("seconds", seconds)):
-        check_finite(name, arr)
-        if (arr <= 0).any():
-            k = int(np.argmax(arr <= 0))
-            raise ValueError(f"{name} must be > 0 (their logarithms are fitted), but {name}[{k}] = {arr[k]}")
-    if np.ptp(sizes) == 0:
-        raise ValueError(f"sizes must not all be equal (no slope to fit), got {sizes[0]} throughout")
-    return float(np.polyfit(np.log(sizes), np.log(seconds), 1)[0])
 
 
 def state_jacobians(hs, weight_hh):

@@ -1,4 +1,4 @@
-"""Spectra of the recurrent matrix, products of state Jacobians, and the exploding run.
+"""Spectra of the recurrent matrix and the norms of products of state Jacobians.
 
 Chapter 5 asks one question in several ways: how does ||dh_T/dh_t|| change with the
 distance k = T - t?  This module holds the numerical machinery for the answers:
@@ -8,21 +8,18 @@ distance k = T - t?  This module holds the numerical machinery for the answers:
 * the norms of the Jacobian products, measured (:func:`jacobian_norms_by_distance`,
   :func:`power_norms`) and bounded (:func:`jacobian_bounds_by_distance`);
 * the rate fitted to measured norms (:func:`fit_log_rate`) and the angle between two
-  gradients (:func:`cosine_similarity`);
-* a short training run that reports the first step with a non-finite value
-  (:func:`train_last_state_regression`).
+  gradients (:func:`cosine_similarity`).
+
+The short training run that reports the first step with a non-finite value,
+:func:`rnnlib.models.train_last_state_regression`, lives with the other training loops.
 
 Distances run k = 0, 1, ..., T, and index ``k`` of every returned array belongs to the
 Jacobian dh_T/dh_{T-k} (k = 0 is the identity, k = T reaches back to h_0).
 """
 
-from typing import NamedTuple
-
 import numpy as np
 
-from ._checks import as_rng, check_finite, check_positive_int, check_real
-from .losses import squared_error
-from .optim import SGD, clip_grad_norm, global_norm
+from .._checks import as_rng, check_finite, check_real
 
 
 # --- spectra ---------------------------------------------------------------------------
@@ -113,7 +110,8 @@ def power_norms(w, k_max, *, ord=2):
 
 
 def jacobian_norms_by_distance(jacobians, *, ord=2):
-    """||dh_T/dh_{T-k}|| for k = 0 ... T from the one-step Jacobians J_t = dh_t/dh_{t-1}.
+    """||dh_T/dh_{T-k}|| for k = 0 ... T, from the one-step Jacobians
+    J_t = dh_t/dh_{t-1}.
 
     The product grows from the right, P_0 = I and P_k = P_{k-1} J_{T-k+1}, so
     P_k = J_T J_{T-1} ... J_{T-k+1} = dh_T/dh_{T-k}.
@@ -121,7 +119,8 @@ def jacobian_norms_by_distance(jacobians, *, ord=2):
     Parameters
     ----------
     jacobians : ndarray, shape (T, H, H)
-        ``jacobians[t-1]`` is J_t (the layout of :func:`rnnlib.recursion.state_jacobians`).
+        ``jacobians[t-1]`` is J_t (the layout of
+        :func:`rnnlib.analysis.recursion.state_jacobians`).
     ord : {2, "fro"}
 
     Returns
@@ -200,80 +199,6 @@ def cosine_similarity(a, b):
     if na == 0.0 or nb == 0.0:
         raise ValueError("the cosine of a zero vector is undefined")
     return float(va @ vb / (na * nb))
-
-
-# --- the exploding run -----------------------------------------------------------------
-
-
-class TrainingRun(NamedTuple):
-    """What :func:`train_last_state_regression` returns."""
-
-    losses: np.ndarray  # (n,) loss before each update that was attempted
-    grad_norms: np.ndarray  # (m,) global gradient norm before clipping, m <= n
-    nonfinite_step: object  # int: first step whose loss or gradient was inf/NaN; None if none
-    params: dict  # the parameters at the end (or at the failure)
-
-
-def train_last_state_regression(cell, params, xs, ys, *, lr, steps, max_norm=None):
-    """Plain SGD on L = 1/2 mean over the batch of ||h_T - y||^2, optionally with clipping.
-
-    The smallest training loop that can explode: the loss reads only the last state, so
-    every gradient travels back through the whole sequence.  The run stops at the first
-    step whose loss or gradient is not finite, and reports it instead of raising.
-
-    Parameters
-    ----------
-    cell : module
-        :mod:`rnnlib.rnn` or :mod:`rnnlib.linear_rnn` (or any cell with that contract).
-    params : dict
-        Copied; the caller's arrays are not changed.
-    xs : ndarray, shape (T, B, D)
-    ys : ndarray, shape (B, H)
-        The target of the last state.
-    lr : float
-    steps : int
-        The number of updates to attempt.
-    max_norm : float or None
-        Clip the global gradient norm to this value (:func:`rnnlib.optim.clip_grad_norm`);
-        None trains without clipping.
-
-    Returns
-    -------
-    TrainingRun
-    """
-    steps = check_positive_int("steps", steps)
-    params = {k: np.array(v, copy=True) for k, v in params.items()}
-    opt = SGD(params, lr)
-    batch = xs.shape[1]
-    losses, norms = [], []
-    for step in range(steps):
-        if not all(np.all(np.isfinite(p)) for p in params.values()):  # the last update overflowed
-            losses.append(np.inf)
-            return TrainingRun(np.array(losses), np.array(norms), step, params)
-        with np.errstate(over="ignore", invalid="ignore"):  # overflow is what we watch for
-            hs, cache = cell.forward(xs, None, params)
-        if not np.all(np.isfinite(hs[-1])):
-            losses.append(np.inf)
-            return TrainingRun(np.array(losses), np.array(norms), step, params)
-        with np.errstate(over="ignore"):
-            loss, dlast = squared_error(hs[-1], ys)  # loss summed over the batch; dlast (B, H)
-        losses.append(loss / batch)
-        if not np.isfinite(loss):
-            return TrainingRun(np.array(losses), np.array(norms), step, params)
-        dhs = np.zeros_like(hs)  # (T, B, H): the loss touches h_T only
-        dhs[-1] = dlast / batch
-        with np.errstate(over="ignore", invalid="ignore"):
-            _, _, grads = cell.backward(dhs, cache)
-        if not all(np.all(np.isfinite(g)) for g in grads.values()):
-            return TrainingRun(np.array(losses), np.array(norms), step, params)
-        if max_norm is None:
-            norms.append(global_norm(grads))
-        else:
-            grads, norm = clip_grad_norm(grads, max_norm)
-            norms.append(norm)
-        with np.errstate(over="ignore", invalid="ignore"):
-            opt.step(grads)
-    return TrainingRun(np.array(losses), np.array(norms), None, params)
 
 
 # --- helpers ---------------------------------------------------------------------------
