@@ -1,8 +1,4 @@
-"""Gradient clipping and four optimisers behind one interface.
-
-``params`` and ``grads`` are dictionaries of arrays with the same structure; they may be
-nested, e.g. ``{"cell": {"weight_ih": ...}, "out": {"weight": ..., "bias": ...}}``.  Keys in
-messages are written as paths, ``cell/weight_ih``.
+"""Four optimisers behind one interface: SGD, momentum, Adagrad and Adam.
 
 Every optimiser is built as ``Opt(params, lr, ...)`` and updated with ``opt.step(grads)``,
 which changes the arrays of ``params`` *in place* (so a model holding the same dict sees the
@@ -11,135 +7,10 @@ optimiser, one entry per parameter array.  In the equations below, g is a parame
 gradient, lr the learning rate, and every operation is elementwise.
 """
 
-import math
-
 import numpy as np
 
-from ._checks import check_finite
-
-# --- walking nested dictionaries -------------------------------------------------------
-
-
-def _leaves(tree, name, prefix=""):
-    """List ``(path, array)`` for every array in a nested dict, in insertion order."""
-    if not isinstance(tree, dict):
-        raise TypeError(f"{name} must be a dict of arrays (possibly nested), got {type(tree).__name__}")
-    out = []
-    for key, value in tree.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.extend(_leaves(value, name, prefix=path + "/"))
-        else:
-            out.append((path, value))
-    return out
-
-
-_FLOAT64_MAX = float(np.finfo(np.float64).max)
-
-
-def _map(fn, tree):
-    """A new dict of the same structure with ``fn(array)`` at every leaf."""
-    return {k: _map(fn, v) if isinstance(v, dict) else fn(v) for k, v in tree.items()}
-
-
-def _float_leaves(tree, name):
-    """Like :func:`_leaves`, with every leaf checked to be a finite float array."""
-    out = []
-    for path, value in _leaves(tree, name):
-        arr = np.asarray(value)
-        if arr.dtype.kind != "f":
-            raise TypeError(f"{name}['{path}'] must be a float array, got dtype {arr.dtype}")
-        check_finite(f"{name}['{path}']", arr)
-        out.append((path, arr))
-    return out
-
-
-# --- norms and clipping ----------------------------------------------------------------
-
-
-def global_norm(grads):
-    """The L2 norm of all gradients together, as if concatenated into one vector.
-
-    ``sqrt(sum over arrays of sum(g**2))``, computed in float64 and scaled by the largest
-    entry first, so huge gradients give a huge norm rather than ``inf``; a norm beyond the
-    float64 range is returned as the largest float64 (about 1.8e308).
-
-    Parameters
-    ----------
-    grads : dict
-        Arrays, possibly in nested dicts.
-
-    Returns
-    -------
-    norm : float
-    """
-    scale, root = _norm_parts(grads)
-    # A norm beyond the float64 range is reported as the largest float64, never inf.
-    return min(scale * root, _FLOAT64_MAX)
-
-
-def _norm_parts(grads):
-    """``(scale, root)`` with the global norm = scale * root, both finite."""
-    arrays = [a.astype(np.float64, copy=False) for _, a in _float_leaves(grads, "grads")]
-    scale = max((float(np.max(np.abs(a))) for a in arrays if a.size), default=0.0)
-    if scale == 0.0:
-        return 0.0, 0.0
-    return scale, math.sqrt(sum(float(np.sum((a / scale) ** 2)) for a in arrays))
-
-
-def clip_grad_norm(grads, max_norm):
-    """Rescale all gradients together so that their global norm is at most ``max_norm``.
-
-    ``g <- g * min(1, max_norm / ||g||)`` with ||g|| the :func:`global_norm` (Pascanu,
-    Mikolov & Bengio, 2013).  One factor for every array keeps the direction of the full
-    gradient vector; the factor is at most 1, so the norm never grows.
-
-    Parameters
-    ----------
-    grads : dict
-        Arrays, possibly in nested dicts.  Not modified.
-    max_norm : float
-        The largest norm allowed, > 0.
-
-    Returns
-    -------
-    clipped : dict
-        New arrays, same structure, shapes and dtypes as ``grads``.
-    norm : float
-        The global norm *before* clipping (worth logging: it shows when clipping acts).
-    """
-    max_norm = _check_positive("max_norm", max_norm)
-    norm = global_norm(grads)
-    scale = min(1.0, max_norm / norm) if norm > 0.0 else 1.0
-    if norm == _FLOAT64_MAX:  # beyond float64: divide by the norm's two parts in turn
-        peak, root = _norm_parts(grads)
-        scale = max_norm / peak / root
-    return _map(lambda g: np.asarray(g) * np.asarray(g).dtype.type(scale), grads), norm
-
-
-def clip_grad_value(grads, clip_value):
-    """Clip every gradient entry to [-clip_value, clip_value].
-
-    Unlike :func:`clip_grad_norm` this changes the direction of the gradient.
-
-    Parameters
-    ----------
-    grads : dict
-        Arrays, possibly in nested dicts.  Not modified.
-    clip_value : float
-        > 0.
-
-    Returns
-    -------
-    clipped : dict
-        New arrays, same structure, shapes and dtypes as ``grads``.
-    """
-    c = _check_positive("clip_value", clip_value)
-    _float_leaves(grads, "grads")
-    return _map(lambda g: np.clip(g, -c, c).astype(np.asarray(g).dtype, copy=False), grads)
-
-
-# --- optimisers ------------------------------------------------------------------------
+from .._checks import check_finite
+from ._common import _check_positive, _check_unit_interval, _leaves
 
 
 class Optimizer:
@@ -357,29 +228,3 @@ class Adam(Optimizer):
 
     def _hyper(self):
         return {"betas": self.betas, "eps": self.eps}
-
-
-# --- validation ------------------------------------------------------------------------
-
-
-def _check_number(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
-def _check_positive(name, value):
-    value = _check_number(name, value)
-    if value <= 0.0:
-        raise ValueError(f"{name} must be > 0, got {value}")
-    return value
-
-
-def _check_unit_interval(name, value):
-    value = _check_number(name, value)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must lie in [0, 1), got {value}")
-    return value
