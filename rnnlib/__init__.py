@@ -32,7 +32,8 @@ Layout
     H hidden units.  A single step works on ``(B, D)`` and ``(B, H)``.
 
 Math versus code
-    The book writes column vectors, ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``.
+    The book writes column vectors,
+    ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``.
     The code stores the *same* matrices, in PyTorch's layout (``weight_ih`` has shape
     ``(G*H, D)``), and keeps one example per row, so the same equation reads
     ``h = tanh(x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh)``.
