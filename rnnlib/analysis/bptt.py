@@ -1,16 +1,18 @@
 """Variations on backpropagation through time, for studying what BPTT computes.
 
-:func:`rnnlib.rnn.backward` is *the* backward pass.  This module holds the tools Chapter 3
-uses to take it apart:
+:func:`rnnlib.rnn.backward` is *the* backward pass.  This module holds the tools Chapter
+3 uses to take it apart:
 
 * :func:`truncated_backward` -- BPTT with the gradient flow cut at chunk boundaries;
 * :func:`gradient_contributions` -- the full gradient split into one term per pair
   (step s where the loss enters, step t where the parameter is used);
-* :func:`cache_float_count` -- how many activation floats a forward pass keeps for backward.
+* :func:`cache_float_count` -- how many activation floats a forward pass keeps for
+backward.
 
-They work for any cell module whose state is one array and which has ``forward(xs, state0,
-params) -> (hs, cache)`` with ``cache.steps`` one step cache per time step, and
-``step_backward(dstate, step_cache) -> (dx, dstate_prev, grads)``, as :mod:`rnnlib.rnn` has.
+They work for any cell module whose state is one array and which has
+``forward(xs, state0, params) -> (hs, cache)`` with ``cache.steps`` one step cache per
+time step, and ``step_backward(dstate, step_cache) -> (dx, dstate_prev, grads)``, as
+:mod:`rnnlib.rnn` has.
 """
 
 import numpy as np
@@ -22,10 +24,10 @@ def truncated_backward(cell, xs, state0, params, dhs, k):
     """Truncated BPTT: the forward pass runs over the whole sequence, the backward pass
     stops at the boundaries of chunks of ``k`` steps (steps 0..k-1, k..2k-1, ...).
 
-    The loss that enters at step s reaches the parameters only through steps t of its own
-    chunk, t >= k * (s // k): the part of the gradient that crosses a chunk boundary is
-    dropped, as when a training loop detaches the state every k steps.  With k >= T nothing
-    is dropped and the result is exactly ``cell.backward``'s.
+    The loss that enters at step s reaches the parameters only through steps t of its
+    own chunk, t >= k * (s // k): the part of the gradient that crosses a chunk boundary
+    is dropped, as when a training loop detaches the state every k steps.  With k >= T
+    nothing is dropped and the result is exactly ``cell.backward``'s.
 
     Parameters
     ----------
@@ -35,7 +37,8 @@ def truncated_backward(cell, xs, state0, params, dhs, k):
     state0 : ndarray, shape (B, H), or None
     params : dict
     dhs : ndarray, shape (T, B, H)
-        The immediate dL/dh_t from whatever sits on top of the states, as for ``backward``.
+        The immediate dL/dh_t from whatever sits on top of the states, as for
+        ``backward``.
     k : int
         Chunk length, k >= 1.
 
@@ -46,7 +49,8 @@ def truncated_backward(cell, xs, state0, params, dhs, k):
     dstate0 : ndarray, shape (B, H)
         What flows into h_0 from the first chunk.
     grads : dict
-        The truncated dL/dparams, same keys and shapes as the gradients of ``cell.backward``.
+        The truncated dL/dparams, same keys and shapes as the gradients of
+        ``cell.backward``.
     """
     cell = check_cell_module("cell", cell)
     k = check_positive_int("k", k)
@@ -73,10 +77,11 @@ def gradient_contributions(cell, cache, dhs):
 
     ``contributions[name][s, t]`` is the part of dL/d<name> carried by the immediate
     dL/dh_s (``dhs[s]``) back to the use of the parameter at step t: the gradient that
-    :func:`rnnlib.rnn.backward` would return if only ``dhs[s]`` were nonzero, restricted to
-    step t's term of its sum over time.  It is zero for t > s (the future cannot influence
-    the past).  Summed over s and t it gives the full gradient.  This costs O(T^2) step
-    backward passes, which is the point: BPTT never needs the terms one by one.
+    :func:`rnnlib.rnn.backward` would return if only ``dhs[s]`` were nonzero, restricted
+    to step t's term of its sum over time.  It is zero for t > s (the future cannot
+    influence the past).  Summed over s and t it gives the full gradient.  This costs
+    O(T^2) step backward passes, which is the point: BPTT never needs the terms one by
+    one.
 
     Parameters
     ----------
@@ -111,9 +116,10 @@ def gradient_contributions(cell, cache, dhs):
 def cache_float_count(cache):
     """Count the activation floats a forward pass stores for its backward pass.
 
-    Every array held by the step caches is counted once, however many step caches refer to
-    it (h_t is both step t's output and step t+1's input) and whether it is a whole array
-    or a view of a larger one; the parameters are not activations and are not counted.
+    Every array held by the step caches is counted once, however many step caches refer
+    to it (h_t is both step t's output and step t+1's input) and whether it is a whole
+    array or a view of a larger one; the parameters are not activations and are not
+    counted.
 
     Parameters
     ----------

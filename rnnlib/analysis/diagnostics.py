@@ -4,8 +4,8 @@ Two measurements, for any cell module (:mod:`rnnlib.rnn`, :mod:`rnnlib.lstm`,
 :mod:`rnnlib.gru`):
 
 :func:`hidden_grad_norms`
-    ||dL/dh_t|| at every step for a given loss: the *total* derivative, the loss's direct
-    part at step t plus everything that flows back from later steps.
+    ||dL/dh_t|| at every step for a given loss: the *total* derivative, the loss's
+    direct part at step t plus everything that flows back from later steps.
 :func:`state_jacobian_norms`
     ||dh_T/dh_t|| for every t: how much the last state still depends on an earlier one,
     independently of any loss.
@@ -56,17 +56,18 @@ def hidden_grad_norms(cell, xs, state0, params, dhs, *, cell_state=False):
     dhs : ndarray, shape (T, B, H)
         The immediate dL/dh_t, e.g. from a read-out layer, as for ``cell.backward``.
     cell_state : bool
-        For the LSTM, also return the norms of the cell-state part of the state gradient.
+        For the LSTM, also return the norms of the cell-state part of the state
+        gradient.
 
     Returns
     -------
     norms : ndarray, shape (T,)
         ``norms[t-1] = ||dL/dh_t||``, t = 1 ... T (aligned with ``hs``).
     c_norms : ndarray, shape (T,)
-        Only with ``cell_state=True``: ``||dL/dc_t||`` where the LSTM state (h_t, c_t) is
-        treated as two separate variables, so this is the gradient that reaches c_t along
-        the cell-state path from step t+1 (the path c_t -> h_t is in ``norms``).  It is 0
-        at t = T.
+        Only with ``cell_state=True``: ``||dL/dc_t||`` where the LSTM state (h_t, c_t)
+        is treated as two separate variables, so this is the gradient that reaches c_t
+        along the cell-state path from step t+1 (the path c_t -> h_t is in ``norms``).
+        It is 0 at t = T.
     """
     cell = get_cell(cell)
     hs, cache = cell.forward(xs, state0, params)  # (T, B, H)
@@ -110,16 +111,17 @@ def state_jacobian_norms(cell, xs, state0, params, *, ord=2, wrt="h"):
         Frobenius norm.
     wrt : {"h", "c"}
         For the LSTM: differentiate h_T with respect to h_t (with c_t held fixed, the
-        default) or with respect to c_t (with h_t held fixed), the two halves of the state.
+        default) or with respect to c_t (with h_t held fixed), the two halves of the
+        state.
 
     Returns
     -------
     norms : ndarray, shape (T,)
-        ``norms[t] = ||dh_T/dh_t||`` for t = 0 ... T-1: ``norms[0]`` is the sensitivity to
-        the initial state h_0 and ``norms[T-1]`` the one-step Jacobian dh_T/dh_{T-1}.
+        ``norms[t] = ||dh_T/dh_t||`` for t = 0 ... T-1: ``norms[0]`` is the sensitivity
+        to the initial state h_0 and ``norms[T-1]`` the one-step Jacobian dh_T/dh_{T-1}.
         The distance back from T is ``T - t``, so ``norms[::-1][k-1]`` belongs to
-        distance k = 1 ... T (the layout of :mod:`rnnlib.analysis.spectral` without
-        its k = 0).
+        distance k = 1 ... T (the layout of :mod:`rnnlib.analysis.spectral` without its
+        k = 0).
     """
     cell = get_cell(cell)
     if ord not in (2, "fro"):

@@ -1,15 +1,16 @@
 """Textbook formulas that break in floating point, kept only to show *why* they break.
 
-Nothing else in ``rnnlib`` uses this module: :mod:`rnnlib.losses` has the stable versions.
-Chapter 4 runs these side by side with the stable ones.
+Nothing else in ``rnnlib`` uses this module: :mod:`rnnlib.losses` has the stable
+versions.  Chapter 4 runs these side by side with the stable ones.
 
 * :func:`naive_softmax` evaluates exp(o) / sum exp(o) as written.  exp overflows float64
   for arguments above about 709.78, so logits near 1000 give inf / inf = nan.
 * :func:`log_of_softmax` takes the log *after* the softmax.  A probability below about
-  1e-308 (a logit gap above about 745 nats) has already underflowed to 0, and log 0 = -inf.
+  1e-308 (a logit gap above about 745 nats) has already underflowed to 0, and log 0 =
+  -inf.
 
-Both call NumPy exactly as written and so emit NumPy's ``RuntimeWarning`` on the inputs that
-break them; wrap a demonstration in ``np.errstate(all="ignore")`` to silence it.
+Both call NumPy exactly as written and so emit NumPy's ``RuntimeWarning`` on the inputs
+that break them; wrap a demonstration in ``np.errstate(all="ignore")`` to silence it.
 """
 
 import numpy as np
@@ -32,7 +33,7 @@ def naive_softmax(logits):
 
 
 def log_of_softmax(logits):
-    """log(softmax(o)) with a *stable* softmax, then a log: -inf where a probability underflows.
+    """log(softmax(o)): a *stable* softmax, then a log: -inf where one underflows.
 
     The softmax itself is computed with the max subtracted, so it never overflows; the
     damage is done by taking the log of a probability that has rounded to zero.

@@ -6,14 +6,16 @@ The identity: if a_0 = 0 and a_k = b_k + c_k a_{k-1} for k = 1 ... t, then
 
 :func:`by_recursion` runs the recurrence (t - 1 multiplications); :func:`by_closed_form`
 evaluates the sum as written, recomputing every product (t (t - 1) / 2 multiplications).
-Both count their multiplications as they go, so the book can check the counts it derives.
+Both count their multiplications as they go, so the book can check the counts it
+derives.
 
 Indexing: the book counts time from 1, Python from 0, so ``b[k]`` holds b_{k+1} and
-``c[k]`` holds c_{k+1}.  ``c[0]`` (c_1) is accepted but never used: it multiplies a_0 = 0.
+``c[k]`` holds c_{k+1}.  ``c[0]`` (c_1) is accepted but never used: it multiplies a_0 =
+0.
 
-For a vector state, h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), the c_k become the
-Jacobians J_k = dh_k/dh_{k-1} = diag(1 - h_k^2) W_hh (:func:`state_jacobians`), and a
-product of them is dh_t/dh_i (:func:`jacobian_product`).
+For a vector state, h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), the c_k become
+the Jacobians J_k = dh_k/dh_{k-1} = diag(1 - h_k^2) W_hh (:func:`state_jacobians`), and
+a product of them is dh_t/dh_i (:func:`jacobian_product`).
 
 The timing helpers that measure the two evaluations' cost, ``median_seconds`` and
 ``loglog_slope``, are in :mod:`rnnlib.analysis.timing`.

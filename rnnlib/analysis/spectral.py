@@ -26,7 +26,7 @@ from .._checks import as_rng, check_finite, check_real
 
 
 def spectral_radius(w):
-    """``rho(W) = max_i |lambda_i(W)|``, the largest modulus of an eigenvalue of a square matrix."""
+    """``rho(W) = max_i |lambda_i(W)|``, the largest modulus of an eigenvalue of W."""
     w = _square("w", w)
     return float(np.max(np.abs(np.linalg.eigvals(w))))
 
@@ -60,8 +60,8 @@ def scale_to_spectral_radius(w, rho):
 
 
 def matrix_with_eigenvalues(eigenvalues, *, rng=None):
-    """W = Q diag(lambda) Q^T for a random orthogonal Q: a symmetric matrix with the given
-    eigenvalues, whose singular values are their absolute values.
+    """W = Q diag(lambda) Q^T for a random orthogonal Q: a symmetric matrix with the
+    given eigenvalues, whose singular values are their absolute values.
 
     Because W is normal, ||W^k||_2 = rho(W)^k exactly, so it is the matrix on which the
     prediction "the norm changes like rho^k" holds with no constant in front.
@@ -90,7 +90,7 @@ def matrix_with_eigenvalues(eigenvalues, *, rng=None):
 
 
 def power_norms(w, k_max, *, ord=2):
-    """||W^k|| for k = 0 ... k_max: the Jacobian norms of a linear RNN, dh_T/dh_{T-k} = W^k.
+    """||W^k|| for k = 0 ... k_max: a linear RNN's Jacobian norms, dh_T/dh_{T-k} = W^k.
 
     Parameters
     ----------
@@ -110,8 +110,7 @@ def power_norms(w, k_max, *, ord=2):
 
 
 def jacobian_norms_by_distance(jacobians, *, ord=2):
-    """||dh_T/dh_{T-k}|| for k = 0 ... T, from the one-step Jacobians
-    J_t = dh_t/dh_{t-1}.
+    """||dh_T/dh_{T-k}||, k = 0 ... T, from the one-step Jacobians J_t = dh_t/dh_{t-1}.
 
     The product grows from the right, P_0 = I and P_k = P_{k-1} J_{T-k+1}, so
     P_k = J_T J_{T-1} ... J_{T-k+1} = dh_T/dh_{T-k}.
@@ -140,10 +139,12 @@ def jacobian_norms_by_distance(jacobians, *, ord=2):
 
 
 def jacobian_bounds_by_distance(derivs, weight_hh):
-    """The bound ``||dh_T/dh_{T-k}||_2 <= prod_j max_p |phi'(u_j)_p| * sigma_max(W_hh)``, k = 0 ... T.
+    """The bound ``||dh_T/dh_{T-k}||_2 <= prod_j max_p |phi'(u_j)_p| sigma_max(W_hh)``.
 
-    It follows from ``dh_j/dh_{j-1} = diag(phi'(u_j)) W_hh``, the submultiplicativity of the
-    2-norm and ``||diag(v)||_2 = max_p |v_p|``.
+    One bound for each k = 0 ... T.
+
+    It follows from ``dh_j/dh_{j-1} = diag(phi'(u_j)) W_hh``, the submultiplicativity of
+    the 2-norm and ``||diag(v)||_2 = max_p |v_p|``.
 
     Parameters
     ----------
@@ -189,7 +190,10 @@ def fit_log_rate(norms, *, start=0):
 
 
 def cosine_similarity(a, b):
-    """cos of the angle between two gradients, each a dict of arrays (flattened together) or an array."""
+    """cos of the angle between two gradients, each an array or a dict of arrays.
+
+    A dict's arrays are flattened together, in key order.
+    """
     va, vb = _flat(a), _flat(b)
     check_finite("a", va)
     check_finite("b", vb)
@@ -215,7 +219,7 @@ def _square(name, w):
 
 
 def _flat(g):
-    """One float64 vector from an array or a (possibly nested) dict of arrays, in key order."""
+    """One float64 vector from an array or a (nested) dict of arrays, in key order."""
     if isinstance(g, dict):
         return np.concatenate([_flat(v) for v in g.values()])
     return np.ravel(np.asarray(g, dtype=np.float64))

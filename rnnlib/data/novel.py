@@ -39,23 +39,23 @@ class ChecksumError(ValueError):
 
 
 def _novel_resource():
-    """The packaged, gzip-compressed text (a Traversable; tests replace this function)."""
+    """The packaged, gzip-compressed text (a Traversable; the tests replace it)."""
     return resources.files("rnnlib") / "_datafiles" / NOVEL_FILE
 
 
 def load_pride_and_prejudice():
     """Jane Austen's *Pride and Prejudice*, from the copy that ships inside ``rnnlib``.
 
-    The package holds the public-domain text of Project Gutenberg eBook #1342 (the George
-    Allen edition of 1894, without any Gutenberg header or licence), gzip-compressed;
-    ``rnnlib/_datafiles/PROVENANCE.md`` says where it comes from.  Nothing is downloaded:
-    this function reads only that file, so it gives the same text on every machine,
-    offline or not.
+    The package holds the public-domain text of Project Gutenberg eBook #1342 (the
+    George Allen edition of 1894, without any Gutenberg header or licence),
+    gzip-compressed; ``rnnlib/_datafiles/PROVENANCE.md`` says where it comes from.
+    Nothing is downloaded: this function reads only that file, so it gives the same text
+    on every machine, offline or not.
 
     The file is checked before it is used: at most ``NOVEL_BYTES`` bytes are
-    decompressed, and their SHA-256 must equal ``NOVEL_SHA256``.  What is returned is the
-    novel proper: from "It is a truth universally acknowledged" to the last paragraph,
-    with the edition's title pages, preface, list of illustrations, every
+    decompressed, and their SHA-256 must equal ``NOVEL_SHA256``.  What is returned is
+    the novel proper: from "It is a truth universally acknowledged" to the last
+    paragraph, with the edition's title pages, preface, list of illustrations, every
     ``[Illustration: ...]`` marker and the printer's colophon removed, trailing spaces
     stripped and runs of blank lines collapsed to one.  The chapter headings
     (``CHAPTER II.`` and so on) stay; the first chapter's heading was part of an
@@ -134,7 +134,7 @@ def _chapter_starts(text):
 
 
 def _atomic_write(path, data):
-    """Write bytes to ``path`` via a temporary file in the same directory and a rename."""
+    """Write bytes to ``path`` through a temporary file beside it and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".part")
     try:

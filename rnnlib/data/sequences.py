@@ -14,18 +14,18 @@ from .._checks import as_rng, check_float_dtype, check_positive_int
 
 
 def make_adding_problem(n, T, *, rng=None, dtype=np.float64):
-    """The adding problem, in the variant of Le et al. (2015) and Arjovsky et al. (2016).
+    """The adding problem, as Le et al. (2015) and Arjovsky et al. (2016) pose it.
 
     Each sequence has two channels: a value drawn from U(0, 1) and a marker that is 1 at
     exactly two steps (one in the first half of the sequence, one in the second) and 0
-    elsewhere.  The target is the plain sum of the two marked values.  Predicting the mean,
-    1.0, gives a mean squared error of 1/6, the baseline a model must beat.  The target is
-    read after step T, so the first marked value has to be kept for about 3T/4 steps on
-    average (it sits at about T/4).
+    elsewhere.  The target is the plain sum of the two marked values.  Predicting the
+    mean, 1.0, gives a mean squared error of 1/6, the baseline a model must beat.  The
+    target is read after step T, so the first marked value has to be kept for about 3T/4
+    steps on average (it sits at about T/4).
 
-    The task itself is Hochreiter & Schmidhuber's (1997), whose version differs: values in
-    [-1, 1], the first marker among the first ten steps, and the target
-    0.5 + (X1 + X2) / 4.
+    The task itself is Hochreiter & Schmidhuber's (1997), whose version differs: values
+    in [-1, 1], the first marker among the first ten steps, and the target 0.5 + (X1 +
+    X2) / 4.
 
     Parameters
     ----------
@@ -75,7 +75,7 @@ class GoogPrices(NamedTuple):
 
 
 def load_goog():
-    """Google's daily prices from the ``goog.npz`` sample file that ships with Matplotlib.
+    """Google's daily prices from ``goog.npz``, sample data that ships with Matplotlib.
 
     No network is needed.  The file holds one structured array, ``price_data``, with
     the fields date, open, high, low, close, volume and adj_close; this function returns

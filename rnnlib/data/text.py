@@ -77,7 +77,8 @@ class Vocab:
         Raises
         ------
         ValueError
-            If ``text`` has a character that is not in the vocabulary (named in the message).
+            If ``text`` has a character that is not in the vocabulary (named in the
+            message).
         """
         if not isinstance(text, str):
             raise TypeError(f"text must be a str, got {type(text).__name__}")
@@ -183,8 +184,8 @@ def iterate_chunks(streams, seq_len):
     ------
     inputs : ndarray of int64, shape (T, B)
     targets : ndarray of int64, shape (T, B)
-        ``targets[t] == inputs[t + 1]`` within a chunk, and the last target of a chunk is
-        the first input of the next.
+        ``targets[t] == inputs[t + 1]`` within a chunk, and the last target of a chunk
+        is the first input of the next.
     """
     streams = np.asarray(streams)
     if streams.ndim != 2:

@@ -17,9 +17,9 @@
     What all of them share.
 
 Each model keeps its parameters in one nested dict, ``model.params``, e.g.
-``{"embed": {"weight"}, "cell": {"weight_ih", ...}, "out": {"weight", "bias"}}``, which is
-what the optimisers of :mod:`rnnlib.optim` update in place.  Gradients come back in a dict
-of the same structure.
+``{"embed": {"weight"}, "cell": {"weight_ih", ...}, "out": {"weight", "bias"}}``, which
+is what the optimisers of :mod:`rnnlib.optim` update in place.  Gradients come back in a
+dict of the same structure.
 
 Both model training loops stop with :class:`TrainingDiverged` (a ``FloatingPointError``)
 at the first step whose loss, gradients or updated parameters are not finite, and print

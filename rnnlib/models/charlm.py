@@ -35,7 +35,8 @@ class CharLM:
     Parameters
     ----------
     vocab : Vocab or int
-        The vocabulary (then :meth:`sample` takes and returns strings) or just its size V.
+        The vocabulary (then :meth:`sample` takes and returns strings) or just its size
+        V.
     hidden_size : int
         H.
     cell : {"rnn", "lstm", "gru"} or module
@@ -242,7 +243,7 @@ class CharLM:
         return self.vocab.decode(out) if as_text else out
 
     def predict_next(self, prefix):
-        """The likeliest next character after ``prefix`` (a str, or an id for an id prefix)."""
+        """The likeliest next character after ``prefix`` (an id for an id prefix)."""
         nxt = self.sample(prefix, 1, greedy=True)
         return nxt if isinstance(nxt, str) else int(nxt[0])
 

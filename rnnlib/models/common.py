@@ -18,8 +18,8 @@ CELLS = ("rnn", "lstm", "gru")
 def get_cell(cell):
     """Return the cell module for a name (``"rnn"``, ``"lstm"``, ``"gru"``) or a module.
 
-    A cell module has ``init_params``, ``step_forward``, ``step_backward``, ``forward`` and
-    ``backward`` with the contract of :mod:`rnnlib.rnn`.
+    A cell module has ``init_params``, ``step_forward``, ``step_backward``, ``forward``
+    and ``backward`` with the contract of :mod:`rnnlib.rnn`.
     """
     if isinstance(cell, str):
         if cell not in CELLS:
@@ -79,7 +79,7 @@ def _check_finite_or_diverged(what, arr):
 
 
 def _check_params_or_diverged(what, params):
-    """Raise ``FloatingPointError`` if the parameters hold NaN or inf (O(P), once per call)."""
+    """Raise ``FloatingPointError`` if the parameters hold NaN or inf (an O(P) check)."""
     bad = _nonfinite_leaf(params)
     if bad is not None:
         raise FloatingPointError(

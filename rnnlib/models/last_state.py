@@ -25,7 +25,7 @@ class TrainingRun(NamedTuple):
 
 
 def train_last_state_regression(cell, params, xs, ys, *, lr, steps, max_norm=None):
-    """Plain SGD on L = 1/2 mean over the batch of ||h_T - y||^2, optionally with clipping.
+    """Plain SGD on L = 1/2 mean over the batch of ||h_T - y||^2, clipped if asked.
 
     The smallest training loop that can explode: the loss reads only the last state, so
     every gradient travels back through the whole sequence.  The run stops at the first
@@ -44,8 +44,8 @@ def train_last_state_regression(cell, params, xs, ys, *, lr, steps, max_norm=Non
     steps : int
         The number of updates to attempt.
     max_norm : float or None
-        Clip the global gradient norm to this value (:func:`rnnlib.optim.clip_grad_norm`);
-        None trains without clipping.
+        Clip the global gradient norm to this value
+        (:func:`rnnlib.optim.clip_grad_norm`); None trains without clipping.
 
     Returns
     -------

@@ -132,7 +132,10 @@ class SequenceRegressor:
         return self.forward(xs)[0]
 
     def mse(self, xs, ys):
-        """The mean squared error (no 1/2) of the predictions on ``xs`` (T, B, D), ``ys`` (B, K)."""
+        """The mean squared error (no 1/2) of the predictions.
+
+        ``xs`` has shape (T, B, D) and ``ys`` shape (B, K).
+        """
         pred = self.predict(xs)
         ys = as_float_array("ys", ys, ndim=2, dtype=pred.dtype)
         check_shape("ys", ys, pred.shape, hint="(B, K): one target row per sequence")

@@ -3,9 +3,9 @@
 :func:`train_char_lm` trains a :class:`~rnnlib.models.CharLM` by truncated BPTT: the
 hidden state is carried from one chunk to the next, but gradients stop at chunk
 boundaries.  :func:`train_regressor` trains a :class:`~rnnlib.models.SequenceRegressor`
-on minibatches.  Both stop with :class:`~rnnlib.models.TrainingDiverged` at the first step
-whose loss, gradients or updated parameters are not finite, and print nothing but rounded
-losses (no timings), so notebook outputs are reproducible.
+on minibatches.  Both stop with :class:`~rnnlib.models.TrainingDiverged` at the first
+step whose loss, gradients or updated parameters are not finite, and print nothing but
+rounded losses (no timings), so notebook outputs are reproducible.
 """
 
 import copy
@@ -47,7 +47,7 @@ class LogRecord(NamedTuple):
 
 
 def print_progress(record):
-    """The default progress line: rounded losses, no timings (stable notebook output)."""
+    """The default progress line: rounded losses, no timings, so outputs are stable."""
     val = "" if np.isnan(record.val_loss) else f"  val {record.val_loss:.4g}"
     print(f"step {record.step:>6d}  train {record.train_loss:.4g}{val}")
 
@@ -148,12 +148,12 @@ def train_char_lm(
 ):
     """Train a :class:`CharLM` by truncated backpropagation through time.
 
-    The text is cut into ``batch_size`` contiguous streams (:func:`rnnlib.data.batchify`)
-    and read in consecutive chunks of ``seq_len`` steps.  The state at the end of a chunk
-    is the initial state of the next, so the model sees context beyond ``seq_len``; but
-    the backward pass of a chunk stops at its first step (the state is a plain array,
-    "detached": no gradient flows into the previous chunk).  At the end of the text the
-    state is reset to zeros and reading starts over.
+    The text is cut into ``batch_size`` contiguous streams
+    (:func:`rnnlib.data.batchify`) and read in consecutive chunks of ``seq_len`` steps.
+    The state at the end of a chunk is the initial state of the next, so the model sees
+    context beyond ``seq_len``; but the backward pass of a chunk stops at its first step
+    (the state is a plain array, "detached": no gradient flows into the previous chunk).
+    At the end of the text the state is reset to zeros and reading starts over.
 
     Parameters
     ----------
@@ -175,11 +175,11 @@ def train_char_lm(
         (and the validation loss): by default a printed line such as
         ``step    100  train 2.345  val 2.401``.  None: no reports.
     callback : callable or None
-        Called with a :class:`LogRecord` instead of printing (every step if ``log_every``
-        is None).
+        Called with a :class:`LogRecord` instead of printing (every step if
+        ``log_every`` is None).
     val_ids : array_like of int, shape (L_val,), or None
-        Validation text, scored with :meth:`CharLM.evaluate` (``seq_len``, ``batch_size``)
-        at every report and after the last step.
+        Validation text, scored with :meth:`CharLM.evaluate` (``seq_len``,
+        ``batch_size``) at every report and after the last step.
 
     Returns
     -------

@@ -12,9 +12,9 @@ _FLOAT64_MAX = float(np.finfo(np.float64).max)
 def global_norm(grads):
     """The L2 norm of all gradients together, as if concatenated into one vector.
 
-    ``sqrt(sum over arrays of sum(g**2))``, computed in float64 and scaled by the largest
-    entry first, so huge gradients give a huge norm rather than ``inf``; a norm beyond the
-    float64 range is returned as the largest float64 (about 1.8e308).
+    ``sqrt(sum over arrays of sum(g**2))``, computed in float64 and scaled by the
+    largest entry first, so huge gradients give a huge norm rather than ``inf``; a norm
+    beyond the float64 range is returned as the largest float64 (about 1.8e308).
 
     Parameters
     ----------

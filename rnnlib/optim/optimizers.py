@@ -1,10 +1,11 @@
 """Four optimisers behind one interface: SGD, momentum, Adagrad and Adam.
 
-Every optimiser is built as ``Opt(params, lr, ...)`` and updated with ``opt.step(grads)``,
-which changes the arrays of ``params`` *in place* (so a model holding the same dict sees the
-new values) and keeps their dtype.  Its state (velocities, moment estimates) lives on the
-optimiser, one entry per parameter array.  In the equations below, g is a parameter's
-gradient, lr the learning rate, and every operation is elementwise.
+Every optimiser is built as ``Opt(params, lr, ...)`` and updated with
+``opt.step(grads)``, which changes the arrays of ``params`` *in place* (so a model
+holding the same dict sees the new values) and keeps their dtype.  Its state
+(velocities, moment estimates) lives on the optimiser, one entry per parameter array.
+In the equations below, g is a parameter's gradient, lr the learning rate, and every
+operation is elementwise.
 """
 
 import numpy as np
@@ -14,7 +15,7 @@ from ._common import _check_positive, _check_unit_interval, _leaves
 
 
 class Optimizer:
-    """The shared interface: ``Opt(params, lr, ...)`` then ``opt.step(grads)`` per update.
+    """The shared interface: ``Opt(params, lr, ...)``, then ``opt.step(grads)``.
 
     Parameters
     ----------
@@ -45,15 +46,15 @@ class Optimizer:
         ----------
         grads : dict
             Same structure, shapes and dtypes as ``params``, all finite.  Everything
-            (``grads`` and ``lr``) is checked before anything is changed, and the update is
-            all or nothing: an error or a KeyboardInterrupt half-way leaves ``params`` and the
-            optimiser's state as they were.
+            (``grads`` and ``lr``) is checked before anything is changed, and the update
+            is all or nothing: an error or a KeyboardInterrupt half-way leaves
+            ``params`` and the optimiser's state as they were.
 
         Raises
         ------
         ValueError
-            On missing or extra keys, a shape mismatch, or a non-finite gradient (the message
-            names the key).
+            On missing or extra keys, a shape mismatch, or a non-finite gradient (the
+            message names the key).
         TypeError
             On a dtype mismatch.
         """
@@ -81,7 +82,7 @@ class Optimizer:
         raise NotImplementedError
 
     def _match(self, grads):
-        """Pair each parameter with its gradient, checking keys, shapes, dtypes and finiteness."""
+        """Pair each parameter with its gradient; check keys, shapes, dtypes, values."""
         params = dict(_leaves(self.params, "params"))
         grad_leaves = dict(_leaves(grads, "grads"))
         missing = [k for k in params if k not in grad_leaves]
@@ -129,8 +130,9 @@ class Momentum(Optimizer):
         v <- momentum * v + g        (v starts at 0)
         p <- p - lr * v
 
-    For a constant lr this equals the classical ``v <- momentum * v - lr * g; p <- p + v``
-    (Polyak, 1964; Sutskever et al., 2013) with v scaled by -lr.
+    For a constant lr this equals the classical
+    ``v <- momentum * v - lr * g; p <- p + v`` (Polyak, 1964; Sutskever et al., 2013)
+    with v scaled by -lr.
 
     Parameters
     ----------
@@ -157,7 +159,8 @@ class Momentum(Optimizer):
 class Adagrad(Optimizer):
     """Adagrad (Duchi, Hazan & Singer, 2011): per-entry steps that shrink over time.
 
-    Each entry's step is divided by the root of the sum of its squared gradients so far::
+    Each entry's step is divided by the root of the sum of its squared gradients so
+    far::
 
         G <- G + g**2                       (G starts at 0)
         p <- p - lr * g / (sqrt(G) + eps)
@@ -184,7 +187,9 @@ class Adagrad(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam with bias correction (Kingma & Ba, 2015, Algorithm 1).  At step t = 1, 2, ...::
+    """Adam with bias correction (Kingma & Ba, 2015, Algorithm 1).
+
+    At step t = 1, 2, ...::
 
         m <- beta1 * m + (1 - beta1) * g          (m, v start at 0)
         v <- beta2 * v + (1 - beta2) * g**2

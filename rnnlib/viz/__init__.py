@@ -6,21 +6,24 @@ save it.  Given an ``ax``, a function draws only there: it creates no figure, ch
 ``rcParams`` and never calls ``plt.gca()``.  Without one, it makes a new figure with
 ``plt.subplots``.
 
-Diagrams are drawn in data coordinates with ``ax.set_aspect("equal")`` and the axis frame
-turned off.  Nodes are patches (rectangles for inputs and outputs, circles for states),
-edges are ``FancyArrowPatch`` objects and every label is an ``ax.text``, so tests can count
-them.
+Diagrams are drawn in data coordinates with ``ax.set_aspect("equal")`` and the axis
+frame turned off.  Nodes are patches (rectangles for inputs and outputs, circles for
+states), edges are ``FancyArrowPatch`` objects and every label is an ``ax.text``, so
+tests can count them.
 
 One module per kind of figure:
 
 ``unrolled.py``
     The network as a graph in time, and its input/output patterns.
 ``paths.py``
-    Where the gradient flows: the recursive identity's paths, BPTT's paths, the LSTM cell.
+    Where the gradient flows: the recursive identity's paths, BPTT's paths, the LSTM
+    cell.
 ``curves.py``
-    One quantity against another: softmax temperatures, cross-entropy, cost on log-log axes.
+    One quantity against another: softmax temperatures, cross-entropy, cost on log-log
+    axes.
 ``gradients.py``
-    Gradient norms through time: heat maps, curves, BPTT contributions, truncation error.
+    Gradient norms through time: heat maps, curves, BPTT contributions, truncation
+    error.
 ``training.py``
     Training curves.
 ``series.py``

@@ -1,4 +1,4 @@
-"""What every figure shares: the node colours, new axes, nodes, arrows, integer ticks."""
+"""What every figure shares: node colours, new axes, nodes, arrows, integer ticks."""
 
 import numpy as np
 
@@ -18,7 +18,7 @@ def _new_axes(ax, figsize):
 
 
 def _node(ax, xy, label, kind, *, size=0.62, fontsize=12):
-    """A node centred at ``xy``: a rounded box for inputs/outputs, a circle for states."""
+    """A node centred at ``xy``: a rounded box for inputs/outputs, a circle for h."""
     from matplotlib.patches import Circle, FancyBboxPatch
 
     x, y = xy
@@ -37,7 +37,7 @@ def _node(ax, xy, label, kind, *, size=0.62, fontsize=12):
 
 def _arrow(ax, start, end, *, label=None, label_offset=(0.0, 0.0), shrink=0.33, rad=0.0,
            fontsize=10, color=EDGE):
-    """An arrow from ``start`` to ``end`` that stops ``shrink`` short of both centres."""
+    """An arrow from ``start`` to ``end``, stopping ``shrink`` short of both centres."""
     from matplotlib.patches import FancyArrowPatch
 
     (x0, y0), (x1, y1) = start, end

@@ -11,8 +11,9 @@ from ._draw import _new_axes
 def plot_softmax_temperatures(logits, temperatures, ax=None, *, labels=None):
     """Bars of softmax(o / tau) for one logit vector o and several temperatures tau.
 
-    Low temperatures sharpen the distribution towards the largest logit (a one-hot in the
-    limit tau -> 0); high temperatures flatten it towards uniform (1/K in the limit).
+    Low temperatures sharpen the distribution towards the largest logit (a one-hot in
+    the limit tau -> 0); high temperatures flatten it towards uniform (1/K in the
+    limit).
 
     Parameters
     ----------
@@ -25,7 +26,8 @@ def plot_softmax_temperatures(logits, temperatures, ax=None, *, labels=None):
     Returns
     -------
     ax : matplotlib Axes
-        One bar container per temperature (``ax.containers``), K bars each, with a legend.
+        One bar container per temperature (``ax.containers``), K bars each, with a
+        legend.
     """
     from ..losses import softmax
 
@@ -57,10 +59,10 @@ def plot_softmax_temperatures(logits, temperatures, ax=None, *, labels=None):
 def plot_binary_cross_entropy(ax=None, *, smoothing=(0.0, 0.1, 0.3), span=8.0, num=401):
     """The 2-class cross-entropy as a function of the logit difference d = o_1 - o_2.
 
-    The target puts mass q = 1 - eps/2 on class 1 (label smoothing with eps; eps = 0 is the
-    one-hot target).  Then L(d) = q ln(1 + e^{-d}) + (1 - q) ln(1 + e^{d}): for eps = 0 it
-    falls towards 0 only as d -> infinity; for eps > 0 it has its minimum, the entropy
-    H(q), at the finite d* = ln(q / (1 - q)), which is marked with a dot.
+    The target puts mass q = 1 - eps/2 on class 1 (label smoothing with eps; eps = 0 is
+    the one-hot target).  Then L(d) = q ln(1 + e^{-d}) + (1 - q) ln(1 + e^{d}): for eps
+    = 0 it falls towards 0 only as d -> infinity; for eps > 0 it has its minimum, the
+    entropy H(q), at the finite d* = ln(q / (1 - q)), which is marked with a dot.
 
     Parameters
     ----------
@@ -106,8 +108,8 @@ def plot_loglog_cost(sizes, seconds, ax=None, *, reference_slopes=None):
     seconds : dict
         Maps a label to an array of shape (N,), the time at each size.
     reference_slopes : dict or None
-        Maps a label in ``seconds`` to a power p: a dashed line proportional to size^p is
-        drawn through that series (at its geometric mean), labelled "slope p".
+        Maps a label in ``seconds`` to a power p: a dashed line proportional to size^p
+        is drawn through that series (at its geometric mean), labelled "slope p".
     """
     ax = _new_axes(ax, (5.5, 4.0))
     sizes = np.asarray(sizes, dtype=float)

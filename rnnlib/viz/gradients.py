@@ -12,8 +12,8 @@ def plot_gradient_heatmap(norms, ax=None, *, row_labels=None, ylabel=None, vmin=
     """A gradient-flow heat map: log10 of a norm for each configuration (row) and each
     distance in time k = 0, 1, ... (column).
 
-    Blue cells are norms below 1 (the signal fades), red cells above 1 (it grows); the colour
-    scale is centred on 10^0 = 1 whenever ``vmin < 0 < vmax``.  Values outside
+    Blue cells are norms below 1 (the signal fades), red cells above 1 (it grows); the
+    colour scale is centred on 10^0 = 1 whenever ``vmin < 0 < vmax``.  Values outside
     [10^vmin, 10^vmax] take the end colours.
 
     Parameters
@@ -30,8 +30,8 @@ def plot_gradient_heatmap(norms, ax=None, *, row_labels=None, ylabel=None, vmin=
     Returns
     -------
     ax : matplotlib Axes
-        Holding one image (``ax.images[0]``) whose data are the clipped log10 norms, and a
-        colour bar.
+        Holding one image (``ax.images[0]``) whose data are the clipped log10 norms, and
+        a colour bar.
     """
     from matplotlib.colors import TwoSlopeNorm, Normalize
     from matplotlib.ticker import MaxNLocator
@@ -79,7 +79,8 @@ def plot_norms_by_distance(norms, labels, ax=None, *, bounds=None, ylabel=None):
     Returns
     -------
     ax : matplotlib Axes
-        One solid line per row (``ax.lines[:R]``), then one dashed line per row of ``bounds``.
+        One solid line per row (``ax.lines[:R]``), then one dashed line per row of
+        ``bounds``.
     """
     from matplotlib.ticker import MaxNLocator
 
@@ -121,19 +122,19 @@ def plot_gradient_contributions(norms, ax=None, *, k=None, title=None):
     Parameters
     ----------
     norms : ndarray, shape (T, T)
-        norms[s, t] >= 0, e.g. the Frobenius norm of the term of dL/dW_hh that the loss at
-        step s contributes through the use of W_hh at step t (zero for t > s).
+        norms[s, t] >= 0, e.g. the Frobenius norm of the term of dL/dW_hh that the loss
+        at step s contributes through the use of W_hh at step t (zero for t > s).
     ax : matplotlib Axes or None
     k : int or None
-        If given, outline the diagonal blocks of truncated BPTT with chunks of k steps: the
-        pairs inside a block are kept, every other pair is dropped.
+        If given, outline the diagonal blocks of truncated BPTT with chunks of k steps:
+        the pairs inside a block are kept, every other pair is dropped.
     title : str or None
 
     Returns
     -------
     ax : matplotlib Axes
-        One image (log10 of the norms, zero shown blank), with a colour bar; one Rectangle
-        per chunk if ``k`` is given.
+        One image (log10 of the norms, zero shown blank), with a colour bar; one
+        Rectangle per chunk if ``k`` is given.
     """
     from matplotlib.patches import Rectangle
 
@@ -168,7 +169,8 @@ def plot_truncation_error(ks, errors, ax=None, *, T=None):
     errors : dict
         Maps a label (a parameter name) to an array of shape (N,) of relative errors.
     T : int or None
-        The sequence length, marked with a dotted vertical line (k >= T is full BPTT, error 0).
+        The sequence length, marked with a dotted vertical line (k >= T is full BPTT,
+        error 0).
 
     Returns
     -------

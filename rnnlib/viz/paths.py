@@ -11,10 +11,10 @@ from ._draw import EDGE, _arrow, _new_axes, _node
 def draw_recursion_paths(t, ax=None):
     """The paths the recursive identity sums, one row per term, for a_t with t steps.
 
-    Row i (i = 1 at the bottom) is the term (c_t ... c_{i+1}) b_i of
-    a_t = b_t + sum_{i<t} (prod_{j=i+1}^t c_j) b_i: the shared weight w enters the chain at
-    step i through the immediate partial b_i, and each later step multiplies by its c_j on
-    the way to h_t.  Every path ends at h_t, and there is exactly one per step.
+    Row i (i = 1 at the bottom) is the term (c_t ... c_{i+1}) b_i of a_t = b_t +
+    sum_{i<t} (prod_{j=i+1}^t c_j) b_i: the shared weight w enters the chain at step i
+    through the immediate partial b_i, and each later step multiplies by its c_j on the
+    way to h_t.  Every path ends at h_t, and there is exactly one per step.
     """
     if not isinstance(t, int) or t < 1:
         raise ValueError(f"t must be an int >= 1, got {t!r}")
@@ -45,12 +45,13 @@ PATH_COLORS = ("#d62728", "#2ca02c", "#1f77b4", "#9467bd", "#ff7f0e", "#8c564b")
 def draw_bptt_paths(T=3, ax=None):
     """The scalar warm-up network of Chapter 3 and the T paths from w_hh to the loss.
 
-    States h_0 ... h_T sit in a row, followed by the output O and the loss L.  Under each
-    step i is one use of the shared weight w_hh; its edge into h_i is labelled with the
-    immediate partial f'(a_i) h_{i-1}.  Each edge between states carries its immediate
-    partial w_hh f'(a_t), the edge h_T -> O carries w_hy g'(u) and O -> L carries O - y.
-    Above the row, a coloured bar per path i runs from h_i to L: path i is
-    w_hh -> h_i -> ... -> h_T -> O -> L, and the product of the labels along it is its term.
+    States h_0 ... h_T sit in a row, followed by the output O and the loss L.  Under
+    each step i is one use of the shared weight w_hh; its edge into h_i is labelled with
+    the immediate partial f'(a_i) h_{i-1}.  Each edge between states carries its
+    immediate partial w_hh f'(a_t), the edge h_T -> O carries w_hy g'(u) and O -> L
+    carries O - y.  Above the row, a coloured bar per path i runs from h_i to L: path i
+    is w_hh -> h_i -> ... -> h_T -> O -> L, and the product of the labels along it is
+    its term.
 
     Parameters
     ----------
@@ -61,8 +62,8 @@ def draw_bptt_paths(T=3, ax=None):
     Returns
     -------
     ax : matplotlib Axes
-        With T + 3 node labels for the chain (h_0 ... h_T, O, L), T labels w_hh, T + 2 edge
-        labels and T path labels; 2 T + 2 arrows.
+        With T + 3 node labels for the chain (h_0 ... h_T, O, L), T labels w_hh, T + 2
+        edge labels and T path labels; 2 T + 2 arrows.
     """
     if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or not 1 <= T <= len(PATH_COLORS):
         raise ValueError(f"T must be an int in [1, {len(PATH_COLORS)}], got {T!r}")
@@ -95,12 +96,12 @@ def draw_bptt_paths(T=3, ax=None):
 
 
 def draw_lstm_cell(ax=None):
-    """The LSTM cell at one step, with the cell-state path drawn as a straight line on top.
+    """The LSTM cell at one step, its cell-state path a straight line along the top.
 
-    Along the top, c_{t-1} passes one multiplication by f_t and one addition of i_t * g_t on
-    its way to c_t: the only operations on the path, so dc_t/dc_{t-1} (with h_{t-1} held
-    fixed) is diag(f_t).  Below it, h_{t-1} and x_t feed the four gates i, f, g, o (PyTorch's
-    order), and h_t = o_t * tanh(c_t) leaves on the right.
+    Along the top, c_{t-1} passes one multiplication by f_t and one addition of i_t *
+    g_t on its way to c_t: the only operations on the path, so dc_t/dc_{t-1} (with
+    h_{t-1} held fixed) is diag(f_t).  Below it, h_{t-1} and x_t feed the four gates i,
+    f, g, o (PyTorch's order), and h_t = o_t * tanh(c_t) leaves on the right.
 
     Parameters
     ----------
@@ -109,8 +110,8 @@ def draw_lstm_cell(ax=None):
     Returns
     -------
     ax : matplotlib Axes
-        Holding 4 gate nodes (labelled i, f, g, o), 4 operation nodes (x, x, +, x and tanh),
-        and the state nodes c_{t-1}, c_t, h_{t-1}, h_t, x_t.
+        Holding 4 gate nodes (labelled i, f, g, o), 4 operation nodes (x, x, +, x and
+        tanh), and the state nodes c_{t-1}, c_t, h_{t-1}, h_t, x_t.
     """
     ax = _new_axes(ax, (8.0, 4.2))
     y_c, y_gate, y_in = 2.6, 0.9, -0.6

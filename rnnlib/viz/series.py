@@ -9,7 +9,7 @@ from ._draw import _new_axes
 
 def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, ylabel=None,
                  legend="upper left"):
-    """A time series with the input windows of a fixed-window model shaded, all ending at ``end``.
+    """A time series with a fixed-window model's input windows, all ending at ``end``.
 
     Parameters
     ----------
@@ -17,7 +17,8 @@ def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, yla
         The time axis (``datetime64`` or numbers).
     values : ndarray, shape (N,)
     windows : sequence of int
-        Window lengths in steps; each is shaded as the ``w`` steps up to and including ``end``.
+        Window lengths in steps; each is shaded as the ``w`` steps up to and including
+        ``end``.
     ax : matplotlib Axes or None
     end : int or None
         Index of the last step of every window; None means the last index.
@@ -30,11 +31,11 @@ def plot_windows(dates, values, windows, ax=None, *, end=None, context=None, yla
     Returns
     -------
     ax : matplotlib Axes
-        One line for the series and, per window, one bar (a ``LineCollection``) above the
-        curve spanning the window, in its own colour, with a dotted line down at its first
-        step.  The bars sit at different heights and are never blended, so every colour on
-        the plot is one of the legend's (drawn unless ``legend`` is None).  ``datetime64``
-        dates get concise date labels.
+        One line for the series and, per window, one bar (a ``LineCollection``) above
+        the curve spanning the window, in its own colour, with a dotted line down at its
+        first step.  The bars sit at different heights and are never blended, so every
+        colour on the plot is one of the legend's (drawn unless ``legend`` is None).
+        ``datetime64`` dates get concise date labels.
     """
     values = np.asarray(values)
     dates = np.asarray(dates)

@@ -8,8 +8,10 @@ from ._draw import _integer_ticks, _new_axes
 
 
 def plot_loss_curves(runs, labels, ax=None, *, ylabel="training loss"):
-    """Training losses against the update step on a log scale, one curve per run; a run that
-    ended in a non-finite value gets a cross at that step, on the top edge of the axes.
+    """Training losses against the update step on a log scale, one curve per run.
+
+    A run that ended in a non-finite value gets a cross at that step, on the top edge of
+    the axes.
 
     Parameters
     ----------

@@ -8,10 +8,11 @@ from ._draw import EDGE, _arrow, _new_axes, _node
 
 
 def draw_unrolled(T, ax=None, *, folded=True, h0=True):
-    """The vanilla RNN as a graph: the folded cell with its self-loop, then T unrolled steps.
+    """The vanilla RNN as a graph: the folded cell and its self-loop, then T steps.
 
-    Inputs sit at the bottom, states in the middle and outputs on top.  Every step's arrows
-    carry the *same* labels ``W_xh``, ``W_hh`` and ``W_hy``: the parameters are shared.
+    Inputs sit at the bottom, states in the middle and outputs on top.  Every step's
+    arrows carry the *same* labels ``W_xh``, ``W_hh`` and ``W_hy``: the parameters are
+    shared.
 
     Parameters
     ----------
@@ -27,11 +28,11 @@ def draw_unrolled(T, ax=None, *, folded=True, h0=True):
     Returns
     -------
     ax : matplotlib Axes
-        With 3 T node labels and 3 T edge labels for the unrolled part (minus one W_hh if
-        ``h0`` is False), plus one label for h_0, and for the folded form 3 node labels,
-        3 edge labels and the word "unroll".  Every arrow is a ``FancyArrowPatch``: 3 T
-        (minus one without ``h0``), plus 4 for the folded form (two edges, the self-loop and
-        the "unroll" arrow).
+        With 3 T node labels and 3 T edge labels for the unrolled part (minus one W_hh
+        if ``h0`` is False), plus one label for h_0, and for the folded form 3 node
+        labels, 3 edge labels and the word "unroll".  Every arrow is a
+        ``FancyArrowPatch``: 3 T (minus one without ``h0``), plus 4 for the folded form
+        (two edges, the self-loop and the "unroll" arrow).
     """
     if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 1:
         raise ValueError(f"T must be an int >= 1, got {T!r}")
@@ -143,8 +144,8 @@ def draw_io_patterns(axes=None, *, patterns=None):
     Parameters
     ----------
     axes : sequence of matplotlib Axes or None
-        One Axes per pattern; None makes a new figure with one row of panels whose widths
-        follow the number of steps.
+        One Axes per pattern; None makes a new figure with one row of panels whose
+        widths follow the number of steps.
     patterns : sequence of str or None
         Keys of :data:`IO_PATTERNS`; None draws all five.
 

@@ -19,7 +19,7 @@ def derivative_at(fn, z):
 
 
 class DerivativeMaximum(NamedTuple):
-    """The pieces of the proof that phi'(x) has a single global maximum on the real line."""
+    """The pieces of the proof that phi'(x) has one global maximum on the real line."""
 
     derivative: sp.Expr  # phi'(x)
     second: sp.Expr  # phi''(x), simplified
@@ -31,12 +31,13 @@ class DerivativeMaximum(NamedTuple):
 
 
 def derivative_maximum(phi, x):
-    """Collect the facts that bound phi' from above: its critical points, the second-derivative
-    test at each, its limits at -oo and +oo, and whether it is positive.
+    """Collect the facts that bound phi' from above: its critical points, the
+    second-derivative test at each, its limits at -oo and +oo, and whether it is
+    positive.
 
-    If phi'' vanishes at exactly one point c, phi'''(c) < 0 and phi' tends to the same finite
-    value at both ends that lies below phi'(c), then phi' rises up to c and falls after it,
-    so phi'(c) is its maximum over the whole real line.
+    If phi'' vanishes at exactly one point c, phi'''(c) < 0 and phi' tends to the same
+    finite value at both ends that lies below phi'(c), then phi' rises up to c and falls
+    after it, so phi'(c) is its maximum over the whole real line.
 
     Parameters
     ----------

@@ -11,8 +11,8 @@ import sympy as sp
 def recursion_by_loop(b, c, t):
     """a_t from a_0 = 0 and a_k = b_k + c_k a_{k-1}, iterated k = 1 ... t.
 
-    ``b`` and ``c`` are indexable by k = 1 ... t (a ``sympy.IndexedBase``, or a list with a
-    dummy entry at index 0).
+    ``b`` and ``c`` are indexable by k = 1 ... t (a ``sympy.IndexedBase``, or a list
+    with a dummy entry at index 0).
     """
     a = sp.Integer(0)
     for k in range(1, t + 1):
@@ -32,7 +32,7 @@ def recursion_closed_form(b, c, t):
 
 
 def recursion_closed_form_sum(b, c, t):
-    """The closed form of the recursive identity for a *symbolic* t, as unevaluated sums.
+    """The closed form of the identity for a *symbolic* t, as unevaluated sums.
 
     Returns ``b[t] + Sum(Product(c[j], (j, i+1, t)) * b[i], (i, 1, t-1))`` with integer
     dummies i and j; ``b`` and ``c`` are ``sympy.IndexedBase``.  For a concrete t,

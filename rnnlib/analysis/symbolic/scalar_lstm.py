@@ -9,9 +9,9 @@ class ScalarLSTMStep(NamedTuple):
     """One step of an LSTM with one input and one hidden unit, as SymPy expressions.
 
     ``i, f, g, o`` are the gates, ``c`` and ``h`` the new states, all written in the
-    symbols of ``symbols``: the input ``x``, the incoming states ``h_prev`` and ``c_prev``,
-    and for each gate k in i, f, g, o the weights ``w_xk``, ``w_hk`` and one bias ``b_k``
-    (the sum b_ik + b_hk of the code's two biases).
+    symbols of ``symbols``: the input ``x``, the incoming states ``h_prev`` and
+    ``c_prev``, and for each gate k in i, f, g, o the weights ``w_xk``, ``w_hk`` and one
+    bias ``b_k`` (the sum b_ik + b_hk of the code's two biases).
     """
 
     i: sp.Expr
@@ -40,8 +40,8 @@ def scalar_lstm_step(*, sigma=logistic):
     Parameters
     ----------
     sigma : callable
-        The gate activation applied to a SymPy expression: :func:`logistic` (default), or
-        e.g. ``sympy.Function("sigma")`` to keep it abstract.
+        The gate activation applied to a SymPy expression: :func:`logistic` (default),
+        or e.g. ``sympy.Function("sigma")`` to keep it abstract.
 
     Returns
     -------

@@ -30,7 +30,8 @@ def unroll_scalar_rnn(T, *, phi=sp.tanh, symbols=None, h0=None):
     T : int
         Number of steps, T >= 1.
     phi : callable
-        The activation, applied to a SymPy expression (``sympy.tanh``, ``sympy.Function('f')``).
+        The activation, applied to a SymPy expression (``sympy.tanh``,
+        ``sympy.Function('f')``).
     symbols : dict or None
         As returned by :func:`scalar_rnn_symbols`; None makes new ones.
     h0 : sympy expression or number or None
@@ -78,11 +79,11 @@ def unroll_scalar_rnn_with_output(T, *, f=sp.tanh, g=None, outputs="last"):
     Returns
     -------
     dict
-        ``params``: dict of the symbols ``w_hh, w_xh, w_hy, b_h, b_y``; ``h0``; ``x`` and
-        ``y`` (lists of T symbols; only y[-1] is used when outputs == "last"); ``a`` (the
-        pre-activations w_hh h_{t-1} + w_xh x_t + b_h), ``h`` (the states), ``u`` (the
-        output pre-activations w_hy h_t + b_y) and ``O`` (the outputs), each a list of T
-        expressions written out in the parameters; ``L``, the loss.
+        ``params``: dict of the symbols ``w_hh, w_xh, w_hy, b_h, b_y``; ``h0``; ``x``
+        and ``y`` (lists of T symbols; only y[-1] is used when outputs == "last"); ``a``
+        (the pre-activations w_hh h_{t-1} + w_xh x_t + b_h), ``h`` (the states), ``u``
+        (the output pre-activations w_hy h_t + b_y) and ``O`` (the outputs), each a list
+        of T expressions written out in the parameters; ``L``, the loss.
     """
     if not isinstance(T, int) or T < 1:
         raise ValueError(f"T must be an int >= 1, got {T!r}")
