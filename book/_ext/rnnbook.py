@@ -9,7 +9,8 @@
 3. Bibliography labels in the text's author-year style ("Hochreiter and Schmidhuber, 1997")
    instead of pybtex's alpha labels ("[HS97]").
 4. The API pages: NamedTuple fields documented by the comment beside them in the source
-   instead of "Alias for field number N",
+   instead of "Alias for field number N", a package's re-exported constants documented
+   by the ``#:`` comment where they are defined,
    module constants without a raw dump of their value, a check that every public
    rnnlib module has its page under book/api/, and references to a name at an old
    import path (``rnnlib.spectral.fit_log_rate``) sent to its page at the new path.
@@ -156,6 +157,36 @@ def _field_docs(app, what, name, obj, options, lines):
         lines[:] = [comment] if comment else []
 
 
+def _home_comment(name, obj):
+    """The ``#:`` comment above constant ``name`` in the rnnlib module that defines it.
+
+    A package re-exports a constant (``rnnlib.viz.IO_PATTERNS`` is defined in
+    ``rnnlib/viz/unrolled.py``), but autodoc reads ``#:`` comments only in the source of
+    the module it documents; this finds the comment where the constant is written.
+    """
+    import sys
+
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
+
+    for modname, module in sorted(sys.modules.items()):
+        if not modname.startswith("rnnlib.") or getattr(module, name, None) is not obj:
+            continue
+        try:
+            docs = ModuleAnalyzer.for_module(modname).find_attr_docs()
+        except PycodeError:
+            continue
+        if ("", name) in docs:
+            return list(docs[("", name)])
+    return None
+
+
+def _keep_reexported_constants(app, what, name, obj, skip, options):
+    """Document a package's re-exported constant that has a ``#:`` comment at home."""
+    if what != "module" or not skip or callable(obj) or isinstance(obj, type(pathlib)):
+        return None
+    return False if _home_comment(name, obj) else None
+
+
 def _short_values_only():
     """A DataDocumenter that shows a constant's value only when it fits on one short line."""
     from sphinx.ext.autodoc import DataDocumenter
@@ -163,6 +194,20 @@ def _short_values_only():
 
     class ShortValueDataDocumenter(DataDocumenter):
         priority = DataDocumenter.priority + 1
+
+        @classmethod
+        def can_document_member(cls, member, membername, isattr, parent):
+            if super().can_document_member(member, membername, isattr, parent):
+                return True
+            from sphinx.ext.autodoc import ModuleDocumenter
+
+            return isinstance(parent, ModuleDocumenter) and bool(
+                not callable(member) and _home_comment(membername, member)
+            )
+
+        def get_module_comment(self, attrname):
+            own = super().get_module_comment(attrname)
+            return own if own else _home_comment(attrname, self.object)
 
         def should_suppress_value_header(self):
             try:
@@ -249,6 +294,7 @@ def setup(app):
     _register_author_year_style()
     app.connect("autodoc-process-docstring", _field_docs, priority=100)
     app.add_autodocumenter(_short_values_only(), override=True)
+    app.connect("autodoc-skip-member", _keep_reexported_constants)
     app.connect("builder-inited", _check_api_pages)
     app.connect("missing-reference", _old_path_reference)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,8 +13,8 @@ needed only by :mod:`rnnlib.analysis.symbolic`.
     Backpropagation through time taken apart: truncation, the (s, t) contributions,
     the size of the cache (Chapter 3).
 ``spectral.py``
-    Spectra of W_hh and the norms of Jacobian products, measured and bounded (Chapter
-    5).
+    Spectra of W_hh and the norms of Jacobian products, measured and bounded
+    (Chapter 5).
 ``diagnostics.py``
     ||dL/dh_t|| and ||dh_T/dh_t|| for any cell, step by step (Chapters 5 and 6).
 ``naive.py``

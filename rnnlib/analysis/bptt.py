@@ -1,13 +1,13 @@
 """Variations on backpropagation through time, for studying what BPTT computes.
 
-:func:`rnnlib.rnn.backward` is *the* backward pass.  This module holds the tools Chapter
-3 uses to take it apart:
+:func:`rnnlib.rnn.backward` is *the* backward pass.  This module holds the tools
+Chapter 3 uses to take it apart:
 
 * :func:`truncated_backward` -- BPTT with the gradient flow cut at chunk boundaries;
 * :func:`gradient_contributions` -- the full gradient split into one term per pair
   (step s where the loss enters, step t where the parameter is used);
 * :func:`cache_float_count` -- how many activation floats a forward pass keeps for
-backward.
+  backward.
 
 They work for any cell module whose state is one array and which has
 ``forward(xs, state0, params) -> (hs, cache)`` with ``cache.steps`` one step cache per

@@ -6,8 +6,8 @@ versions.  Chapter 4 runs these side by side with the stable ones.
 * :func:`naive_softmax` evaluates exp(o) / sum exp(o) as written.  exp overflows float64
   for arguments above about 709.78, so logits near 1000 give inf / inf = nan.
 * :func:`log_of_softmax` takes the log *after* the softmax.  A probability below about
-  1e-308 (a logit gap above about 745 nats) has already underflowed to 0, and log 0 =
-  -inf.
+  1e-308 (a logit gap above about 745 nats) has already underflowed to 0, and
+  log 0 = -inf.
 
 Both call NumPy exactly as written and so emit NumPy's ``RuntimeWarning`` on the inputs
 that break them; wrap a demonstration in ``np.errstate(all="ignore")`` to silence it.

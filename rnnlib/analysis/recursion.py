@@ -10,8 +10,8 @@ Both count their multiplications as they go, so the book can check the counts it
 derives.
 
 Indexing: the book counts time from 1, Python from 0, so ``b[k]`` holds b_{k+1} and
-``c[k]`` holds c_{k+1}.  ``c[0]`` (c_1) is accepted but never used: it multiplies a_0 =
-0.
+``c[k]`` holds c_{k+1}.  ``c[0]`` (c_1) is accepted but never used: it multiplies
+a_0 = 0.
 
 For a vector state, h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh), the c_k become
 the Jacobians J_k = dh_k/dh_{k-1} = diag(1 - h_k^2) W_hh (:func:`state_jacobians`), and

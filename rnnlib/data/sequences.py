@@ -24,8 +24,8 @@ def make_adding_problem(n, T, *, rng=None, dtype=np.float64):
     steps on average (it sits at about T/4).
 
     The task itself is Hochreiter & Schmidhuber's (1997), whose version differs: values
-    in [-1, 1], the first marker among the first ten steps, and the target 0.5 + (X1 +
-    X2) / 4.
+    in [-1, 1], the first marker among the first ten steps, and the target
+    0.5 + (X1 + X2) / 4.
 
     Parameters
     ----------

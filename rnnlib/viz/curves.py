@@ -60,9 +60,9 @@ def plot_binary_cross_entropy(ax=None, *, smoothing=(0.0, 0.1, 0.3), span=8.0, n
     """The 2-class cross-entropy as a function of the logit difference d = o_1 - o_2.
 
     The target puts mass q = 1 - eps/2 on class 1 (label smoothing with eps; eps = 0 is
-    the one-hot target).  Then L(d) = q ln(1 + e^{-d}) + (1 - q) ln(1 + e^{d}): for eps
-    = 0 it falls towards 0 only as d -> infinity; for eps > 0 it has its minimum, the
-    entropy H(q), at the finite d* = ln(q / (1 - q)), which is marked with a dot.
+    the one-hot target).  Then L(d) = q ln(1 + e^{-d}) + (1 - q) ln(1 + e^{d}): for
+    eps = 0 it falls towards 0 only as d -> infinity; for eps > 0 it has its minimum,
+    the entropy H(q), at the finite d* = ln(q / (1 - q)), which is marked with a dot.
 
     Parameters
     ----------

@@ -11,10 +11,10 @@ from ._draw import EDGE, _arrow, _new_axes, _node
 def draw_recursion_paths(t, ax=None):
     """The paths the recursive identity sums, one row per term, for a_t with t steps.
 
-    Row i (i = 1 at the bottom) is the term (c_t ... c_{i+1}) b_i of a_t = b_t +
-    sum_{i<t} (prod_{j=i+1}^t c_j) b_i: the shared weight w enters the chain at step i
-    through the immediate partial b_i, and each later step multiplies by its c_j on the
-    way to h_t.  Every path ends at h_t, and there is exactly one per step.
+    Row i (i = 1 at the bottom) is the term (c_t ... c_{i+1}) b_i of
+    a_t = b_t + sum_{i<t} (prod_{j=i+1}^t c_j) b_i: the shared weight w enters the chain
+    at step i through the immediate partial b_i, and each later step multiplies by its
+    c_j on the way to h_t.  Every path ends at h_t, and there is exactly one per step.
     """
     if not isinstance(t, int) or t < 1:
         raise ValueError(f"t must be an int >= 1, got {t!r}")
@@ -98,8 +98,8 @@ def draw_bptt_paths(T=3, ax=None):
 def draw_lstm_cell(ax=None):
     """The LSTM cell at one step, its cell-state path a straight line along the top.
 
-    Along the top, c_{t-1} passes one multiplication by f_t and one addition of i_t *
-    g_t on its way to c_t: the only operations on the path, so dc_t/dc_{t-1} (with
+    Along the top, c_{t-1} passes one multiplication by f_t and one addition of
+    i_t * g_t on its way to c_t: the only operations on the path, so dc_t/dc_{t-1} (with
     h_{t-1} held fixed) is diag(f_t).  Below it, h_{t-1} and x_t feed the four gates i,
     f, g, o (PyTorch's order), and h_t = o_t * tanh(c_t) leaves on the right.
 

@@ -6,16 +6,16 @@ compare them with ``sympy.simplify(lhs - rhs) == 0`` or by substituting numbers.
 module per topic:
 
 ``unrolled.py``
-    Scalar RNNs unrolled for T steps, with or without an output and a loss (Chapters 1,
-    3).
+    Scalar RNNs unrolled for T steps, with or without an output and a loss
+    (Chapters 1 and 3).
 ``identity.py``
-    The recursive identity: the loop, its closed form, and the inductive step (Chapter
-    2).
+    The recursive identity: the loop, its closed form, and the inductive step
+    (Chapter 2).
 ``softmax.py``
     The softmax of K logits and its Jacobian (Chapter 4).
 ``derivatives.py``
-    f'(z) in SymPy's form, and the maximum of an activation's derivative (Chapters 3,
-    5).
+    f'(z) in SymPy's form, and the maximum of an activation's derivative
+    (Chapters 3 and 5).
 ``scalar_lstm.py``
     One step of an LSTM with one unit (Chapter 6).
 """
