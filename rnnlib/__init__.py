@@ -1,7 +1,7 @@
 """rnnlib: recurrent networks in NumPy with hand-written backpropagation through time.
 
-Layout
-------
+Modules
+-------
 The library, what trains a network::
 
     activations.py              tanh, stable sigmoid, ReLU and their derivatives
