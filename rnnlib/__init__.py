@@ -1,5 +1,29 @@
 """rnnlib: recurrent networks in NumPy with hand-written backpropagation through time.
 
+Modules
+-------
+The library, what trains a network::
+
+    activations.py              tanh, stable sigmoid, ReLU and their derivatives
+    rnn.py lstm.py gru.py       the cells: init_params, step_forward/step_backward,
+    linear_rnn.py               forward/backward
+    variants.py                 Cho's GRU, gate layouts, the cost of a step
+    layers.py losses.py         linear, embedding, one-hot; squared error, softmax, CE
+    optim/                      clipping and four optimisers behind one interface
+    models/                     CharLM, SequenceRegressor and their training loops
+    data/                       vocabularies and batching, the data sets, the novel
+    metrics.py baselines.py     nats, bits, perplexity; the baselines a model must beat
+    io.py gradcheck.py          saving parameters; finite-difference checks
+
+The course's instruments, what the book uses to look inside one (they import the
+library, never the other way round)::
+
+    analysis/   recursion, timing, bptt, spectral, diagnostics, naive, symbolic/
+    viz/        the figures, one module per kind of figure
+
+``bptt.py``, ``diagnostics.py``, ``naive.py``, ``recursion.py``, ``spectral.py`` and
+``symbolic.py`` keep the instruments' old import paths: they only re-export.
+
 Conventions (stated once, used everywhere)
 ------------------------------------------
 Layout
@@ -8,7 +32,8 @@ Layout
     H hidden units.  A single step works on ``(B, D)`` and ``(B, H)``.
 
 Math versus code
-    The book writes column vectors, ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``.
+    The book writes column vectors,
+    ``h_t = tanh(W_ih x_t + b_ih + W_hh h_{t-1} + b_hh)``.
     The code stores the *same* matrices, in PyTorch's layout (``weight_ih`` has shape
     ``(G*H, D)``), and keeps one example per row, so the same equation reads
     ``h = tanh(x @ weight_ih.T + bias_ih + h_prev @ weight_hh.T + bias_hh)``.

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from rnnlib import data
+from rnnlib.data import novel as novel_module  # the loader's private hooks live here
 
 # --- Vocab -----------------------------------------------------------------------------
 
@@ -204,10 +205,10 @@ def test_the_novel_has_61_chapters_in_order(novel):
 
 
 def test_the_packaged_file_matches_its_recorded_checksum():
-    raw = gzip.decompress(data._novel_resource().read_bytes())
+    raw = gzip.decompress(novel_module._novel_resource().read_bytes())
     assert len(raw) == data.NOVEL_BYTES
     assert hashlib.sha256(raw).hexdigest() == data.NOVEL_SHA256
-    provenance = (data._novel_resource().parent / "PROVENANCE.md").read_text(encoding="utf-8")
+    provenance = (novel_module._novel_resource().parent / "PROVENANCE.md").read_text(encoding="utf-8")
     assert data.NOVEL_SHA256 in provenance and f"{data.NOVEL_BYTES:,}" in provenance
 
 
@@ -231,7 +232,7 @@ def test_the_loader_takes_no_arguments_and_no_environment(monkeypatch):
 
 def _packaged(monkeypatch, path, raw):
     path.write_bytes(raw)
-    monkeypatch.setattr(data, "_novel_resource", lambda: path)
+    monkeypatch.setattr(novel_module, "_novel_resource", lambda: path)
 
 
 @pytest.mark.parametrize(
@@ -243,7 +244,7 @@ def _packaged(monkeypatch, path, raw):
     ],
 )
 def test_a_packaged_file_that_is_not_the_novel_is_refused(tmp_path, monkeypatch, change, match):
-    raw = gzip.decompress(data._novel_resource().read_bytes())
+    raw = gzip.decompress(novel_module._novel_resource().read_bytes())
     _packaged(monkeypatch, tmp_path / "novel.txt.gz", gzip.compress(change(raw)))
     with pytest.raises(data.ChecksumError, match=match):
         data.load_pride_and_prejudice()
@@ -259,7 +260,7 @@ def test_a_corrupt_or_missing_packaged_file_gets_a_clear_error(tmp_path, monkeyp
     _packaged(monkeypatch, tmp_path / "novel.txt.gz", b"not gzip at all")
     with pytest.raises(data.ChecksumError, match="not a readable gzip file"):
         data.load_pride_and_prejudice()
-    monkeypatch.setattr(data, "_novel_resource", lambda: tmp_path / "missing.txt.gz")
+    monkeypatch.setattr(novel_module, "_novel_resource", lambda: tmp_path / "missing.txt.gz")
     with pytest.raises(FileNotFoundError, match="reinstall rnnlib"):
         data.load_pride_and_prejudice()
 
@@ -268,7 +269,7 @@ def test_atomic_write_leaves_no_partial_file_on_failure(tmp_path, monkeypatch):
     def failing_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(data.os, "replace", failing_replace)
+    monkeypatch.setattr(novel_module.os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
-        data._atomic_write(tmp_path / "f.txt", b"data")
+        novel_module._atomic_write(tmp_path / "f.txt", b"data")
     assert not list(tmp_path.iterdir())

@@ -62,7 +62,7 @@ def test_searchindex_has_no_word_found_only_in_solutions():
     stem = SearchEnglish({}).stem
     word = re.compile(r"[A-Za-z][a-z]{3,}")
     sol_text, body = [], [solutions.body_text(CHAPTERS, leaks.book_pages(ROOT / "book"))]
-    body += [p.read_text(encoding="utf-8") for p in (ROOT / "rnnlib").glob("*.py")]
+    body += [p.read_text(encoding="utf-8") for p in (ROOT / "rnnlib").rglob("*.py")]
     body += [(ROOT / "book" / "references.bib").read_text(encoding="utf-8")]
     for path in CHAPTERS:
         for sol in solutions.solutions(solutions.load(path)):

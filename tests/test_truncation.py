@@ -1,10 +1,11 @@
-"""rnnlib.truncation against independent references: the (s, u) terms of
+"""rnnlib.analysis.truncation against independent references: the (s, u) terms of
 bptt.gradient_contributions, the equal chunks of bptt.truncated_backward, and full BPTT."""
 
 import numpy as np
 import pytest
 
-from rnnlib import bptt, linear_rnn, rnn, truncation
+from rnnlib import bptt, linear_rnn, rnn
+from rnnlib.analysis import truncation
 
 
 def _problem(T=7, B=2, D=3, H=4, seed=0, cell=rnn):

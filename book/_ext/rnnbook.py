@@ -9,9 +9,11 @@
 3. Bibliography labels in the text's author-year style ("Hochreiter and Schmidhuber, 1997")
    instead of pybtex's alpha labels ("[HS97]").
 4. The API pages: NamedTuple fields documented by the comment beside them in the source
-   instead of "Alias for field number N",
-   module constants without a raw dump of their value, and a check that every public
-   rnnlib module has its page under book/api/.
+   instead of "Alias for field number N", a package's re-exported constants documented
+   by the ``#:`` comment where they are defined,
+   module constants without a raw dump of their value, a check that every public
+   rnnlib module has its page under book/api/, and references to a name at an old
+   import path (``rnnlib.spectral.fit_log_rate``) sent to its page at the new path.
 5. Punctuation kept on the line of the inline formula it follows: "($x$)" never wraps with
    the ")" alone at the start of the next line.
 """
@@ -157,6 +159,36 @@ def _field_docs(app, what, name, obj, options, lines):
         lines[:] = [comment] if comment else []
 
 
+def _home_comment(name, obj):
+    """The ``#:`` comment above constant ``name`` in the rnnlib module that defines it.
+
+    A package re-exports a constant (``rnnlib.viz.IO_PATTERNS`` is defined in
+    ``rnnlib/viz/unrolled.py``), but autodoc reads ``#:`` comments only in the source of
+    the module it documents; this finds the comment where the constant is written.
+    """
+    import sys
+
+    from sphinx.pycode import ModuleAnalyzer, PycodeError
+
+    for modname, module in sorted(sys.modules.items()):
+        if not modname.startswith("rnnlib.") or getattr(module, name, None) is not obj:
+            continue
+        try:
+            docs = ModuleAnalyzer.for_module(modname).find_attr_docs()
+        except PycodeError:
+            continue
+        if ("", name) in docs:
+            return list(docs[("", name)])
+    return None
+
+
+def _keep_reexported_constants(app, what, name, obj, skip, options):
+    """Document a package's re-exported constant that has a ``#:`` comment at home."""
+    if what != "module" or not skip or callable(obj) or isinstance(obj, type(pathlib)):
+        return None
+    return False if _home_comment(name, obj) else None
+
+
 def _short_values_only():
     """A DataDocumenter that shows a constant's value only when it fits on one short line."""
     from sphinx.ext.autodoc import DataDocumenter
@@ -164,6 +196,20 @@ def _short_values_only():
 
     class ShortValueDataDocumenter(DataDocumenter):
         priority = DataDocumenter.priority + 1
+
+        @classmethod
+        def can_document_member(cls, member, membername, isattr, parent):
+            if super().can_document_member(member, membername, isattr, parent):
+                return True
+            from sphinx.ext.autodoc import ModuleDocumenter
+
+            return isinstance(parent, ModuleDocumenter) and bool(
+                not callable(member) and _home_comment(membername, member)
+            )
+
+        def get_module_comment(self, attrname):
+            own = super().get_module_comment(attrname)
+            return own if own else _home_comment(attrname, self.object)
 
         def should_suppress_value_header(self):
             try:
@@ -176,23 +222,72 @@ def _short_values_only():
 
 
 def _check_api_pages(app):
-    """Every public module of rnnlib has a page book/api/<module>.md with its automodule."""
+    """Every public module of rnnlib, subpackages included, is documented under book/api/.
+
+    A module is documented by an ``automodule`` on some page, or through its package: a
+    package page that documents the package's ``__all__`` covers a module of the package
+    when every public name the module defines is in that ``__all__``.
+    """
+    import importlib
+
     api = pathlib.Path(app.srcdir) / "book" / "api"
     if not api.is_dir():
         return
     import rnnlib
 
-    for mod in pkgutil.iter_modules(rnnlib.__path__):
-        if mod.name.startswith("_"):
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in sorted(api.glob("*.md")))
+    documented = set(re.findall(r"automodule::\s+(rnnlib[\w.]*)", pages))
+    for mod in pkgutil.walk_packages(rnnlib.__path__, "rnnlib."):
+        name = mod.name
+        if name in documented or any(p.startswith("_") for p in name.split(".")):
             continue
-        page = api / f"{mod.name}.md"
-        text = page.read_text(encoding="utf-8") if page.is_file() else ""
-        if f"automodule:: rnnlib.{mod.name}" not in text:
-            logger.warning(
-                "rnnlib.%s has no API page: add book/api/%s.md (copy another page there)",
-                mod.name,
-                mod.name,
+        package = name.rpartition(".")[0]
+        if package in documented:
+            module = importlib.import_module(name)
+            defined = {
+                key
+                for key, obj in vars(module).items()
+                if not key.startswith("_") and getattr(obj, "__module__", None) == name
+            }
+            listed = set(getattr(importlib.import_module(package), "__all__", ()))
+            missing = sorted(defined - listed)
+            if not missing:
+                continue
+            logger.warning("%s defines %s, which %s.__all__ does not list", name, missing, package)
+            continue
+        logger.warning(
+            "%s has no API page: add book/api/<name>.md with its automodule (copy another page)",
+            name,
+        )
+
+
+def _old_path_reference(app, env, node, contnode):
+    """A reference to a name at an old import path, ``rnnlib.spectral.fit_log_rate``, goes to
+    the page of the same object at its new path, ``rnnlib.analysis.spectral.fit_log_rate``
+    (the chapters keep their links when a module moves).  Tried: the object's own module,
+    then each package above it (``rnnlib.models`` documents ``rnnlib.models.charlm``)."""
+    import importlib
+
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target.startswith("rnnlib."):
+        return None
+    module, _, attr = target.rpartition(".")
+    try:
+        obj = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError, ValueError):
+        return None
+    home, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
+    if not (isinstance(home, str) and home.startswith("rnnlib.") and qualname):
+        return None
+    domain = env.get_domain("py")
+    parts = home.split(".")
+    for i in range(len(parts), 1, -1):
+        candidate = ".".join(parts[:i]) + "." + qualname
+        if candidate != target and candidate in domain.objects:
+            return domain.resolve_xref(
+                env, node["refdoc"], app.builder, node["reftype"], candidate, node, contnode
             )
+    return None
 
 
 # --- 5. Punctuation after inline math -------------------------------------------------------
@@ -229,6 +324,8 @@ def setup(app):
     _register_author_year_style()
     app.connect("autodoc-process-docstring", _field_docs, priority=100)
     app.add_autodocumenter(_short_values_only(), override=True)
+    app.connect("autodoc-skip-member", _keep_reexported_constants)
     app.connect("builder-inited", _check_api_pages)
     app.connect("doctree-resolved", _keep_punctuation_with_math)
+    app.connect("missing-reference", _old_path_reference)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

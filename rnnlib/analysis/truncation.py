@@ -1,6 +1,6 @@
 """Truncated BPTT beyond equal chunks, for Chapter 3.
 
-:func:`rnnlib.bptt.truncated_backward` cuts the backward pass into equal chunks of k steps.
+:func:`rnnlib.analysis.bptt.truncated_backward` cuts the backward pass into equal chunks of k steps.
 This module has the two other truncations the chapter compares with it:
 
 * :func:`windowed_backward` -- Williams and Peng's BPTT(h; h'): every h' steps, the losses of
@@ -12,14 +12,14 @@ This module has the two other truncations the chapter compares with it:
 * :func:`kept_pairs` -- which (loss step s, use step u) pairs a windowed truncation keeps.
 
 Each returns how many step backward passes it ran, the cost the chapter compares.  The cell
-protocol is :mod:`rnnlib.bptt`'s: ``forward(xs, state0, params) -> (hs, cache)`` with one step
+protocol is :mod:`rnnlib.analysis.bptt`'s: ``forward(xs, state0, params) -> (hs, cache)`` with one step
 cache per step in ``cache.steps``, and ``step_backward(dstate, step_cache)``.
 """
 
 import numpy as np
 
-from ._checks import as_float_array, as_rng, check_cell_module, check_positive_int, check_real
-from ._checks import check_shape
+from .._checks import as_float_array, as_rng, check_cell_module, check_positive_int, check_real
+from .._checks import check_shape
 
 
 def _forward_and_dhs(cell, xs, state0, params, dhs):
@@ -51,7 +51,7 @@ def kept_pairs(T, h, h_step):
     The loss of step s is carried back at the end e of its block of h' steps, through the
     steps e-h+1 .. e; it reaches the use of the parameters at step u when e-h+1 <= u <= s.
     With h = h' = k and T a multiple of k these are the equal chunks of
-    :func:`rnnlib.bptt.truncated_backward`; a shorter last block still reaches back h steps.
+    :func:`rnnlib.analysis.bptt.truncated_backward`; a shorter last block still reaches back h steps.
     """
     h, h_step = _check_window(h, h_step)
     kept = np.zeros((T, T), dtype=bool)  # [s, u]
