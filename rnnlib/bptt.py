@@ -143,8 +143,9 @@ class _Counting(np.ndarray):
     """An ndarray view that adds the multiply-adds of its matrix products to a counter.
 
     ``counter`` is a one-element list shared by every array of one count.  Views (slices,
-    reshapes, ``.T``) inherit it; the result of every ufunc applied to a counting array is
-    a counting array again, so whatever is computed from the arguments keeps counting.
+    reshapes, ``.T``) inherit it, and the result of every ufunc or dispatching NumPy
+    function (``np.stack``, ``np.zeros_like``, ...) applied to a counting array is a
+    counting array again, so whatever is computed from the arguments keeps counting.
     """
 
     def __array_finalize__(self, obj):
@@ -209,18 +210,19 @@ def count_multiply_adds(fn, *args, **kwargs):
 
     Every ndarray among the arguments, also inside dicts, lists, tuples and NamedTuples
     (a step cache, say), is passed as a view that counts: each matrix product ``@`` (or
-    ``np.matmul``) with one of them, or with an array NumPy computed from them, adds m*k*n for an (m, k) @ (k, n) product, times the number of
-    matrices in a stack.  Elementwise work and sums are not counted, nor are ``np.dot`` and
-    ``np.einsum``, nor products of arrays that ``fn`` creates from scratch (``np.zeros``)
-    or by ``np.asarray`` of an argument, which drops the view; an array filled by
-    assignment, ``out[t] = ...``, counts only if it was created from a counting array.  The count is
-    exact and does not depend on the machine, unlike a timing.
+    ``np.matmul``) with one of them, or with an array NumPy computed from them, adds
+    m*k*n for an (m, k) @ (k, n) product, times the number of matrices in a stack.
+    Elementwise work and sums are not counted, nor are ``np.dot`` and ``np.einsum``, nor
+    products of arrays that ``fn`` creates from scratch (``np.empty``) or with
+    ``np.asarray`` of an argument, which drops the view; an array filled by assignment,
+    ``out[t] = ...``, counts only if it was itself created from a counting array.  The
+    count is exact and does not depend on the machine, unlike a timing.
 
     Parameters
     ----------
     fn : callable
     *args, **kwargs
-        Passed on to ``fn``; the arrays in them are not copied or modified.
+        Passed on to ``fn``; the arrays in them are passed as views, not copies.
 
     Returns
     -------
