@@ -7,7 +7,8 @@ Chapter 3 uses to take it apart:
 * :func:`gradient_contributions` -- the full gradient split into one term per pair
   (step s where the loss enters, step t where the parameter is used);
 * :func:`cache_float_count` -- how many activation floats a forward pass keeps for
-  backward.
+  backward;
+* :func:`count_multiply_adds` -- the multiply-adds of the matrix products a function does.
 
 They work for any cell module whose state is one array and which has
 ``forward(xs, state0, params) -> (hs, cache)`` with ``cache.steps`` one step cache per
@@ -142,3 +143,102 @@ def cache_float_count(cache):
                 seen.add(key)
                 total += value.size
     return total
+
+
+class _Counting(np.ndarray):
+    """An ndarray view that adds the multiply-adds of its matrix products to a counter.
+
+    ``counter`` is a one-element list shared by every array of one count.  Views (slices,
+    reshapes, ``.T``) inherit it, and the result of every ufunc or dispatching NumPy
+    function (``np.stack``, ``np.zeros_like``, ...) applied to a counting array is a
+    counting array again, so whatever is computed from the arguments keeps counting.
+    """
+
+    def __array_finalize__(self, obj):
+        self.counter = getattr(obj, "counter", None)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        counter = next(x.counter for x in inputs if isinstance(x, _Counting))
+        plain = [x.view(np.ndarray) if isinstance(x, _Counting) else x for x in inputs]
+        if "out" in kwargs:
+            kwargs["out"] = tuple(
+                o.view(np.ndarray) if isinstance(o, _Counting) else o for o in kwargs["out"]
+            )
+        if ufunc is np.matmul and method == "__call__":
+            counter[0] += _matmul_multiply_adds(np.shape(plain[0]), np.shape(plain[1]))
+        result = getattr(ufunc, method)(*plain, **kwargs)
+        return _wrap(result, counter)
+
+    def __array_function__(self, func, types, args, kwargs):
+        # np.stack, np.concatenate, np.zeros_like, ...: computed from counting arrays, so
+        # the result counts too.
+        return _wrap(func(*_unwrap(args), **_unwrap(kwargs)), self.counter)
+
+
+def _matmul_multiply_adds(shape_a, shape_b):
+    """Multiply-adds of ``a @ b``: m*k*n per matrix pair, times the broadcast stack size."""
+    a = (1,) + tuple(shape_a) if len(shape_a) == 1 else tuple(shape_a)  # (k,) is a row
+    b = tuple(shape_b) + (1,) if len(shape_b) == 1 else tuple(shape_b)  # (k,) is a column
+    stack = np.broadcast_shapes(a[:-2], b[:-2])
+    return int(np.prod(stack, dtype=np.int64)) * a[-2] * a[-1] * b[-1]
+
+
+def _wrap(obj, counter):
+    """Counting views of every ndarray in ``obj`` (dicts, lists, tuples, NamedTuples)."""
+    if isinstance(obj, np.ndarray):
+        view = obj.view(_Counting)
+        view.counter = counter
+        return view
+    if isinstance(obj, dict):
+        return {k: _wrap(v, counter) for k, v in obj.items()}
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):  # a NamedTuple cache
+        return type(obj)(*(_wrap(v, counter) for v in obj))
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_wrap(v, counter) for v in obj)
+    return obj
+
+
+def _unwrap(obj):
+    """The same structure with every counting view turned back into a plain ndarray."""
+    if isinstance(obj, _Counting):
+        return obj.view(np.ndarray)
+    if isinstance(obj, dict):
+        return {k: _unwrap(v) for k, v in obj.items()}
+    if isinstance(obj, tuple) and hasattr(obj, "_fields"):
+        return type(obj)(*(_unwrap(v) for v in obj))
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_unwrap(v) for v in obj)
+    return obj
+
+
+def count_multiply_adds(fn, *args, **kwargs):
+    """Call ``fn(*args, **kwargs)`` and count the multiply-adds of its matrix products.
+
+    Every ndarray among the arguments, also inside dicts, lists, tuples and NamedTuples
+    (a step cache, say), is passed as a view that counts: each matrix product ``@`` (or
+    ``np.matmul``) with one of them, or with an array NumPy computed from them, adds
+    m*k*n for an (m, k) @ (k, n) product, times the number of matrices in a stack.
+    Elementwise work and sums are not counted, nor are ``np.dot`` and ``np.einsum``, nor
+    products of arrays that ``fn`` creates from scratch (``np.empty``) or with
+    ``np.asarray`` of an argument, which drops the view; an array filled by assignment,
+    ``out[t] = ...``, counts only if it was itself created from a counting array.  The
+    count is exact and does not depend on the machine, unlike a timing.
+
+    Parameters
+    ----------
+    fn : callable
+    *args, **kwargs
+        Passed on to ``fn``; the arrays in them are passed as views, not copies.
+
+    Returns
+    -------
+    result
+        What ``fn`` returned, with plain ndarrays in place of the counting views.
+    multiply_adds : int
+        The number of multiply-adds counted.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {type(fn).__name__} {fn!r:.60}")
+    counter = [0]
+    result = fn(*_wrap(args, counter), **_wrap(kwargs, counter))
+    return _unwrap(result), counter[0]
