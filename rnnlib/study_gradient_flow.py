@@ -5,8 +5,9 @@
 * :func:`lag_sums`, :func:`long_range_share` -- the (s, t) terms of a parameter gradient
   grouped by the lag s - t, and the part of the gradient carried by lags above k;
 * :func:`path_products` -- Hochreiter's error flow: one product per path through the units;
-* :func:`cliff_losses`, :func:`cliff_grads`, :func:`cliff_loss_and_grad` -- a one-unit tanh RNN whose loss, as a
-  function of the recurrent weight, has a cliff;
+* :func:`cliff_losses`, :func:`cliff_grads`, :func:`cliff_loss_and_grad`,
+  :func:`cliff_descent` -- a one-unit tanh RNN whose loss, as a function of the recurrent
+  weight, has a cliff, and gradient descent on it;
 * :func:`per_example_grads`, :func:`clipped_run` -- stochastic gradients and optimiser runs
   with gradient-norm clipping, for the clipping section.
 
@@ -243,7 +244,7 @@ def clipped_run(cell, params, xs, ys, make_opt, *, lr, steps, max_norm=None):
     params : dict
         The trained copy.
     moves : ndarray, shape (steps,)
-        The largest |change| of any single parameter entry at each update.
+        The largest absolute change of any single parameter entry at each update.
     norms : ndarray, shape (steps,)
         The global gradient norm before clipping.
     losses : ndarray, shape (steps,)
@@ -276,7 +277,8 @@ def cliff_descent(w0, cliff, *, lr, updates, max_norm=None):
     updates : int
         The number of gradient steps.
     max_norm : float or None
-        Clip |dL/dw| to this value (:func:`rnnlib.optim.clip_grad_norm`); None: no clipping.
+        Clip the size of dL/dw to this value (:func:`rnnlib.optim.clip_grad_norm`);
+        None: no clipping.
 
     Returns
     -------
