@@ -18,6 +18,9 @@ needed only by :mod:`rnnlib.analysis.symbolic`.
 ``spectral.py``
     Spectra of W_hh and the norms of Jacobian products, measured and bounded
     (Chapter 5).
+``gradient_flow.py``
+    Chapter 5's studies of gradient flow: the reverse-mode closed form term by term,
+    the share of the gradient beyond a lag, path products, the cliff and clipping.
 ``diagnostics.py``
     ||dL/dh_t|| and ||dh_T/dh_t|| for any cell, step by step (Chapters 5 and 6).
 ``naive.py``

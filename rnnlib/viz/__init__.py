@@ -26,6 +26,8 @@ One module per kind of figure:
     error.
 ``training.py``
     Training curves.
+``gradient_flow.py``
+    Chapter 5's studies: the share of the gradient beyond a lag, and the cliff.
 ``series.py``
     Time series with input windows or forecasts.
 ``_draw.py``
@@ -42,6 +44,7 @@ from .gradients import (
     plot_truncation_error,
 )
 from .paths import PATH_COLORS, draw_bptt_paths, draw_lstm_cell, draw_recursion_paths
+from .gradient_flow import plot_cliff, plot_long_range_share
 from .series import plot_forecasts, plot_windows
 from .training import plot_learning_curves, plot_lm_learning_curves, plot_loss_curves
 from .unrolled import IO_PATTERNS, draw_io_pattern, draw_io_patterns, draw_unrolled
@@ -65,6 +68,8 @@ __all__ = [
     "plot_gradient_contributions",
     "plot_truncation_error",
     "plot_grad_flow",
+    "plot_long_range_share",
+    "plot_cliff",
     "plot_loss_curves",
     "plot_learning_curves",
     "plot_lm_learning_curves",
