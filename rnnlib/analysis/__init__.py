@@ -15,6 +15,9 @@ needed only by :mod:`rnnlib.analysis.symbolic`.
 ``truncation.py``
     Truncation beyond equal chunks: overlapping windows, BPTT(h; h'), and random cuts
     with compensation factors (Chapter 3).
+``gated_bptt.py``
+    Chapter 6's backward passes through time of the LSTM and the GRU, written as its
+    equations, with the 1997 truncation and the GRU's paths apart.
 ``spectral.py``
     Spectra of W_hh and the norms of Jacobian products, measured and bounded
     (Chapter 5).
