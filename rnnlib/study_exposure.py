@@ -2,9 +2,9 @@
 
 Training a :class:`~rnnlib.models.CharLM` is *teacher forced*: at every position the input
 is the true previous character.  Generation is *free running*: the input is the model's own
-previous output.  :func:`continuations` runs both from the same states, side by side, and
-records what the model predicted at every step; :func:`find_cycle` finds the loop a greedy
-decoder falls into.
+previous output.  :func:`teacher_forced` and :func:`free_running` run the two from the
+same states and record what the model predicted at every step; :func:`find_cycle` finds
+the loop a greedy decoder falls into.
 
 Shapes: ``W`` warm-up characters, ``T`` predicted steps, ``B`` streams, ``V`` characters,
 ``H`` hidden units.
@@ -91,7 +91,7 @@ def free_running(model, streams, warmup, steps, *, temperature=1.0, rng=None):
     """Let the model continue each stream on its own: every input is its own last draw.
 
     Each next character is drawn from ``softmax(z / temperature)`` by the same inverse-CDF
-    rule, and from the same random numbers, as :meth:`CharLM.sample` (one
+    rule, and from the same random numbers, as :meth:`rnnlib.models.CharLM.sample` (one
     ``rng.random(B)`` per step), so with ``B = 1`` the characters are those of ``sample``.
     The recorded ``loss`` and ``entropy`` are those of the model's own distribution
     (temperature 1), the one training fits.
