@@ -18,6 +18,8 @@ needed only by :mod:`rnnlib.analysis.symbolic`.
 ``gated_bptt.py``
     Chapter 6's backward passes through time of the LSTM and the GRU, written as its
     equations, with the 1997 truncation and the GRU's paths apart.
+``exposure.py``
+    Chapter 7's teacher forcing against free running, and the cycle of greedy decoding.
 ``spectral.py``
     Spectra of W_hh and the norms of Jacobian products, measured and bounded
     (Chapter 5).
