@@ -291,7 +291,7 @@ def grade(notebook, zip_path, out_dir, timeout=DEFAULT_TIMEOUT, memory_mb=DEFAUL
                 message = ""
                 if guard["restored"]:
                     message = ("restored before grading (the submission had changed them): "
-                               + ", ".join(guard["restored"][:10]))
+                               + ", ".join(guard["restored"]))
                     results["output"] = (results.get("output", "") + "\n" + message).strip()
         results["elapsed_seconds"] = round(elapsed, 1)
         results_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

@@ -49,6 +49,20 @@ def _rnn_grade_guard_setup():
                             funcs[id(f)] = (f, f.__code__, f.__defaults__, f.__kwdefaults__)
         return mods, funcs, classes
 
+    # Load what the tests and the answers will use, so that it is in the snapshot: numpy,
+    # numpy.testing, sympy and every module of rnnlib (each import may fail on its own).
+    import importlib, pkgutil
+    for name in ("numpy", "numpy.testing", "numpy.linalg", "sympy", "doctest", "rnnlib"):
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+    if "rnnlib" in sys.modules:
+        for info in pkgutil.iter_modules(getattr(sys.modules["rnnlib"], "__path__", [])):
+            try:
+                importlib.import_module("rnnlib." + info.name)
+            except Exception:
+                pass
     state = snapshot()
     VOLATILE = {"_test_files", "_track_results", "_grading_mode", "_tests_dir", "_notebook",
                 "_ih", "_oh", "_dh", "In", "Out", "input", "raw_input", "getpass", "_", "__", "___", "master", "__warningregistry__"}
