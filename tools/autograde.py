@@ -111,3 +111,25 @@ def reinsert(source_nb, target_nb):
             i = insertion_index(target["cells"], declaration(cell)["exercise"])
             target["cells"].insert(i, copy.deepcopy(cell))
     return target
+
+
+def run_question(parts, answer_source, test_source):
+    """Run one declared question without otter, in a fresh namespace: the setup, then
+    ``answer_source``, then each test.  Returns (public results, hidden results), lists of
+    booleans (True: passed).  ``test_source(src, meta, hidden)`` gives the code otter runs for a
+    test (tools.assignments.test_source), so the hidden tests' blocking is exercised too."""
+    env = {"__name__": "__autograde__"}
+    for src in parts["setup"]:
+        exec(compile(src, "<setup>", "exec"), env)
+    exec(compile(answer_source, "<answer>", "exec"), env)
+
+    def passes(code):
+        try:
+            exec(compile(code, "<test>", "exec"), dict(env))
+            return True
+        except Exception:  # a failing assert, or an error: the test fails
+            return False
+
+    public = [passes(test_source(src, {}, False)) for src in parts["test"]]
+    hidden = [passes(test_source(src, meta, True)) for src, meta in parts["hidden"]]
+    return public, hidden
