@@ -99,7 +99,7 @@ def chapter_title(nb):
     return ""
 
 
-_ROLE = re.compile(r"\{(?:doc|ref|numref|eq)\}`(?:[^`<]*<)?([^`>]*)>?`")
+_ROLE = re.compile(r"\{[a-z]+(?::[a-z]+)?\}`(?:[^`<]*<)?([^`>]*)>?`")
 _CITE = re.compile(r"\s*\{cite:[a-z]+\}`[^`]*`")
 
 

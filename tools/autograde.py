@@ -113,15 +113,23 @@ def reinsert(source_nb, target_nb):
     return target
 
 
-def run_question(parts, answer_source, test_source):
-    """Run one declared question without otter, in a fresh namespace: the setup, then
-    ``answer_source``, then each test.  Returns (public results, hidden results), lists of
-    booleans (True: passed).  ``test_source(src, meta, hidden)`` gives the code otter runs for a
-    test (tools.assignments.test_source), so the hidden tests' blocking is exercised too."""
+def run_chapter(decls, answers, test_source):
+    """Run a chapter's declared questions without otter, as the autograder does: every setup
+    and answer cell in order in one namespace (so two questions that bind the same name clash
+    here as in the student's notebook), then every test against the final namespace.
+
+    ``answers`` maps a label to the answer source to use (the reference or the mistake);
+    ``test_source(src, meta, hidden)`` gives the code otter runs for a test
+    (tools.assignments.test_source), so the hidden tests' blocking is exercised too.
+    Returns {label: (public results, hidden results)}, lists of booleans (True: passed)."""
     env = {"__name__": "__autograde__"}
-    for src in parts["setup"]:
-        exec(compile(src, "<setup>", "exec"), env)
-    exec(compile(answer_source, "<answer>", "exec"), env)
+    for label, parts in decls.items():
+        for src in parts["setup"]:
+            exec(compile(src, f"<setup {label}>", "exec"), env)
+        try:
+            exec(compile(answers[label], f"<answer {label}>", "exec"), env)
+        except Exception:  # an answer that fails to run fails its tests, as in a notebook
+            pass
 
     def passes(code):
         try:
@@ -130,6 +138,8 @@ def run_question(parts, answer_source, test_source):
         except Exception:  # a failing assert, or an error: the test fails
             return False
 
-    public = [passes(test_source(src, {}, False)) for src in parts["test"]]
-    hidden = [passes(test_source(src, meta, True)) for src, meta in parts["hidden"]]
-    return public, hidden
+    return {
+        label: ([passes(test_source(src, {}, False)) for src in parts["test"]],
+                [passes(test_source(src, meta, True)) for src, meta in parts["hidden"]])
+        for label, parts in decls.items()
+    }
