@@ -197,3 +197,43 @@ def test_code_and_printed_output_fit_the_column(path):
         if len(line) > COLUMN
     ]
     assert not too_wide, "\n".join(too_wide)
+
+
+@pytest.mark.parametrize("path", written_chapters(), ids=lambda p: p.stem)
+def test_autograde_declarations_sit_after_their_exercise_solution_and_are_hidden(path):
+    """The auto-grading declaration cells (tools/autograde.py) are the exercise's instructor
+    material, like its solution: raw cells (they never run in the chapter), removed from the
+    page (``remove-cell``), each directly after its own exercise's solution cells or after
+    another declaration cell of the same exercise, naming a part and an existing exercise; an
+    exercise declared for auto-grading has exactly one answer cell, public and hidden tests and
+    a typical mistake."""
+    import sys
+
+    sys.path.insert(0, str(ROOT))
+    from tools import autograde
+
+    cells = load(path)["cells"]
+    labels = [label for cell in cells if cell["cell_type"] == "markdown"
+              for label in LABEL.findall(source(cell)) if EXERCISE.search(source(cell))]
+    current = None  # the label whose solution (or declaration) the previous cell belongs to
+    for cell in cells:
+        meta = autograde.declaration(cell)
+        src = source(cell)
+        if meta is not None:
+            assert cell["cell_type"] == "raw", f"a declaration is a raw cell: {src[:80]!r}"
+            assert "remove-cell" in tags(cell), f"a declaration is removed from the page: {src[:80]!r}"
+            assert meta.get("exercise") in labels, f"unknown exercise {meta.get('exercise')!r}"
+            assert meta.get("part") in autograde.PARTS, meta
+            assert current == meta["exercise"], (
+                f"the declaration of {meta['exercise']} must sit directly after its solution:\n{src[:200]}"
+            )
+            continue
+        m = SOLUTION.search(src) if cell["cell_type"] == "markdown" else None
+        if m:
+            current = m.group(2)
+        elif not (cell["cell_type"] == "code" and "solution" in tags(cell)):
+            current = None
+    for label, parts in autograde.declarations(load(path)).items():
+        assert len(parts["answer"]) == 1, f"{label}: one answer cell"
+        assert parts["answer"][0][1].get("name") and parts["answer"][0][1].get("points"), label
+        assert parts["test"] and parts["hidden"] and parts["mistake"], f"{label}: tests, hidden tests, a mistake"

@@ -32,7 +32,8 @@ def test_stripping_removes_every_solution_and_keeps_everything_else(path):
         solutions.answer_prompt(s.label, f"9.{k}") for k, s in enumerate(sols, 1) if s.code
     ]
     kept = [c for c in nb["cells"]
-            if not solutions.SOLUTION.search(solutions.source(c)) and "solution" not in solutions.tags(c)]
+            if not solutions.SOLUTION.search(solutions.source(c)) and "solution" not in solutions.tags(c)
+            and not solutions.is_declaration(c)]  # the auto-grading declarations go too
     assert [c for c in stripped["cells"] if c not in answers] == kept  # outputs and all
 
 

@@ -120,7 +120,8 @@ def book_pages(book):
 def search(root, fragments):
     """(code hits, prose hits) of ``fragments`` (from solutions.solution_fragments) in root."""
     corpus = Corpus(root)
-    code = corpus.find_code([f for _, _, f in fragments["code"] + fragments["output"]])
+    lines = fragments["code"] + fragments["output"] + fragments.get("declaration", [])
+    code = corpus.find_code([f for _, _, f in lines])
     prose = corpus.find_prose([f for _, _, f in fragments["prose"]])
     return code, prose
 
@@ -135,6 +136,8 @@ def main(argv=None):
     fragments = solutions.solution_fragments(notebooks, book_pages(args.book))
     code, prose = search(args.build, fragments)
     n_code, n_prose = len(fragments["code"]) + len(fragments["output"]), len(fragments["prose"])
+    if args.expect == "none":  # the declaration cells' lines are looked for in a student build
+        n_code += len(fragments["declaration"])
     print(
         f"{args.build}: {len(code)} of {n_code} lines of solution code and output and "
         f"{len(prose)} of {n_prose} runs of {solutions.MIN_WORDS} words of solution prose found"

@@ -24,6 +24,7 @@ SOLUTION = re.compile(r"^(`{3,}|:{3,})\{solution\}\s+(\S+)", re.M)
 LABEL = re.compile(r"^:label:\s*(\S+)", re.M)
 TITLE = re.compile(r"^(?:`{3,}|:{3,})\{exercise\}[ \t]*(.*)$", re.M)
 
+AUTOGRADE = "autograde"  # metadata key of the auto-grading declaration cells (tools/autograde.py)
 MIN_CODE_CHARS = 30
 MIN_WORDS = 7
 ANSWER_TAG = "answer"
@@ -37,6 +38,14 @@ def source(cell):
 
 def tags(cell):
     return cell.get("metadata", {}).get("tags", [])
+
+
+def is_declaration(cell):
+    """An auto-grading declaration cell (tools/autograde.py): answer, tests, hidden tests.
+
+    Instructor material like a solution: the student edition drops it, the leak test looks for
+    its text."""
+    return isinstance(cell.get("metadata", {}).get(AUTOGRADE), dict)
 
 
 def load(path):
@@ -63,6 +72,8 @@ def solutions(nb):
     found, current = [], None
     for cell in nb["cells"]:
         src = source(cell)
+        if is_declaration(cell):
+            continue
         if cell["cell_type"] == "markdown":
             m = SOLUTION.search(src)
             current = Solution(m.group(2), src) if m else None
@@ -130,6 +141,7 @@ def strip_notebook(nb, chapter=None):
 
     A solution's markdown cell and the ``solution``-tagged code cells under it go; where there
     was code, an empty answer cell (tagged ``answer``) with a one-line prompt takes its place.
+    The auto-grading declaration cells (:func:`is_declaration`) go too.
     Every other cell, outputs included, is kept as it is.  With the ``chapter`` number, the
     prompt names the exercise as the page numbers it ("Exercise 2.3").  Returns (notebook,
     labels removed).
@@ -145,6 +157,8 @@ def strip_notebook(nb, chapter=None):
 
     for cell in nb["cells"]:
         src = source(cell)
+        if is_declaration(cell):
+            continue
         if cell["cell_type"] == "markdown" and SOLUTION.search(src):
             close()
             current, had_code = SOLUTION.search(src).group(2), False
@@ -215,7 +229,7 @@ def body_text(notebooks, pages=()):
     parts = []
     for path in notebooks:
         for cell in load(path)["cells"]:
-            if SOLUTION.search(source(cell)) or "solution" in tags(cell):
+            if SOLUTION.search(source(cell)) or "solution" in tags(cell) or is_declaration(cell):
                 continue
             parts += [source(cell), output_text(cell)]
     parts += [Path(p).read_text(encoding="utf-8") for p in pages]
@@ -231,13 +245,24 @@ def solution_fragments(notebooks, pages=()):
     of ``MIN_WORDS`` words of solution prose.  A fragment that the body of the book
     (:func:`body_text`, the Markdown ``pages`` included) also contains, such as a seeded
     ``rng = np.random.default_rng(2)`` or a sentence a solution repeats from the chapter,
-    is no sign of a leak: it goes to "shared" instead.
+    is no sign of a leak: it goes to "shared" instead.  "declaration" lists the lines of the
+    auto-grading declaration cells (reference answers, tests, hidden tests), which the reader's
+    HTML never shows either (they are removed cells): the student edition must not contain
+    them, and the full book's pages do not.
     """
     body = body_text(notebooks, pages)
     body_code = normalise(body)
     words = [w.lower() for w in WORD.findall(body)]
     body_runs = {" ".join(words[i : i + MIN_WORDS]) for i in range(len(words) - MIN_WORDS + 1)}
-    code, output, prose, shared, seen = [], [], [], [], set()
+    code, output, prose, shared, declared, seen = [], [], [], [], [], set()
+    for path in notebooks:
+        for cell in load(path)["cells"]:
+            if is_declaration(cell):
+                label = cell["metadata"][AUTOGRADE].get("exercise")
+                for line in code_lines(source(cell)):
+                    if ("code", line) not in seen and line not in body_code:
+                        seen.add(("code", line))
+                        declared.append((Path(path).name, label, line))
     for path in notebooks:
         for sol in solutions(load(path)):
             for text in sol.code:
@@ -257,4 +282,4 @@ def solution_fragments(notebooks, pages=()):
                     seen.add(("prose", run))
                     where = shared if run in body_runs else prose
                     where.append((Path(path).name, sol.label, run))
-    return {"code": code, "output": output, "prose": prose, "shared": shared}
+    return {"code": code, "output": output, "prose": prose, "shared": shared, "declaration": declared}
