@@ -30,7 +30,7 @@ import numpy as np
 
 from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
-from .activations import sigmoid
+from .activations import sigmoid_inplace
 
 GATES = 3
 
@@ -99,7 +99,7 @@ def step_forward(x, state, params, *, check=True):
     """
     if check:
         x, state = _check_step(x, state, params)
-    ax = x @ params["weight_ih"].T + params["bias_ih"]  # (B, 3H): the input's part, W_ih x + b_ih
+    ax = x @ params["weight_ih"].T + params["bias_ih"]  # (B, 3H): the input's part
     return _cell_forward(ax, x, state, params)
 
 
@@ -139,13 +139,21 @@ def step_backward(dstate, cache, *, check=True):
 
 
 def _cell_forward(ax, x, h_prev, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih`` (B, 3H) already."""
+    """The recursion of one step, given ``ax = W_ih x + b_ih`` (B, 3H) already.
+
+    ``ax`` is the step's gate buffer: r and z are computed in it, in place.
+    """
     H = h_prev.shape[1]
-    ah = h_prev @ params["weight_hh"].T + params["bias_hh"]  # (B, 3H): W_hh h_prev + b_hh
-    r = sigmoid(ax[:, :H] + ah[:, :H])  # (B, H)
-    z = sigmoid(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # (B, H)
+    ah = h_prev @ params["weight_hh"].T  # (B, 3H), then in place:
+    ah += params["bias_hh"]  # W_hh h_prev + b_hh
+    rz = ax[:, : 2 * H]  # (B, 2H) view: r and z side by side
+    rz += ah[:, : 2 * H]
+    sigmoid_inplace(rz)
+    r, z = rz[:, :H], rz[:, H:]  # (B, H) views
     hn = ah[:, 2 * H :]  # (B, H) view: W_hn h_prev + b_hn
-    n = np.tanh(ax[:, 2 * H :] + r * hn)  # (B, H)
+    n = r * hn  # (B, H), then in place:
+    n += ax[:, 2 * H :]
+    np.tanh(n, out=n)  # n = tanh(W_in x + b_in + r hn)
     h = n + z * (h_prev - n)  # (B, H): (1 - z) n + z h_prev
     return h, StepCache(x=x, h_prev=h_prev, r=r, z=z, n=n, hn=hn, h=h, params=params)
 
@@ -163,15 +171,20 @@ def _cell_backward(dh, cache, dax=None, dah=None):
         dax = np.empty(r.shape[:1] + (3 * H,), dtype=r.dtype)  # (B, 3H)
     if dah is None:
         dah = np.empty_like(dax)  # (B, 3H)
-    # Each gate's block is (dL/dgate) * (activation'), from h = (1 - z) n + z h_prev
-    # and n = tanh(a_n), a_n = W_in x + b_in + r hn.
-    np.multiply(dh * (1.0 - z), 1.0 - n * n, out=dax[:, 2 * H :])  # dn = dh (1 - z); tanh' = 1 - n^2
-    dan = dax[:, 2 * H :]  # (B, H) view: dL/da_n
-    np.multiply(dan * cache.hn, r * (1.0 - r), out=dax[:, :H])  # dr = dan hn
-    np.multiply(dh * (h_prev - n), z * (1.0 - z), out=dax[:, H : 2 * H])  # dz = dh (h_prev - n)
+    dr, dz, dan = (dax[:, k * H : (k + 1) * H] for k in range(GATES))  # (B, H) views
+    # Each block is dL/dgate times the activation's derivative, from
+    # h = (1 - z) n + z h_prev and n = tanh(a_n), a_n = W_in x + b_in + r hn.
+    np.multiply(dh, 1 - z, out=dan)  # dL/dn = dh (1 - z)
+    dan *= 1 - n * n  # dL/da_n; tanh' = 1 - n^2
+    np.multiply(dan, cache.hn, out=dr)  # dL/dr = dan hn
+    dr *= r * (1 - r)  # sigma' = r (1 - r)
+    np.subtract(h_prev, n, out=dz)
+    dz *= dh  # dL/dz = dh (h_prev - n)
+    dz *= z * (1 - z)
     dah[:, : 2 * H] = dax[:, : 2 * H]  # r and z enter W_hh h_prev + b_hh as they enter a
-    np.multiply(dan, r, out=dah[:, 2 * H :])  # dhn = dan r
-    dh_prev = dh * z + dah @ cache.params["weight_hh"]  # (B, H): directly and through W_hh
+    np.multiply(dan, r, out=dah[:, 2 * H :])  # dL/dhn = dan r
+    dh_prev = dah @ cache.params["weight_hh"]  # (B, H): through W_hh h_prev,
+    dh_prev += dh * z  # and directly, from z h_prev
     return dax, dah, dh_prev
 
 

@@ -12,6 +12,12 @@ Math, for one position with logits z (V,), p = softmax(z) and a target distribut
     dL/dz   = p - q                  (because sum_v q_v = 1)
 
 With an integer target y, q is the one-hot vector e_y and L = -log p_y.
+
+Padded batches: the two cross-entropies take ``mask``, a boolean array with the shape of
+the positions ((T, B) for logits (T, B, V)), True where a position is real and False where
+it is padding.  Masked positions add nothing to the loss, their gradient is exactly zero,
+and ``reduction="mean"`` divides by the number of real positions, ``mask.sum()``, so a
+padded batch gives the loss of its real positions alone.
 """
 
 import numpy as np
@@ -63,8 +69,8 @@ def log_softmax(logits):
 def softmax(logits):
     """softmax(logits) along the last axis, ``exp(z - max z) / sum(exp(z - max z))``.
 
-    Subtracting the row maximum changes nothing mathematically (it cancels between numerator
-    and denominator) and keeps every exponent <= 0, so nothing overflows.
+    Subtracting the row maximum changes nothing mathematically (it cancels between
+    numerator and denominator) and keeps every exponent <= 0, so nothing overflows.
 
     Parameters
     ----------
@@ -83,7 +89,7 @@ def softmax(logits):
 # --- cross-entropy ---------------------------------------------------------------------
 
 
-def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0):
+def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0, mask=None):
     """Cross-entropy of softmax(logits) against integer class targets, and its gradient.
 
     For each position with logits z (V,), target class y and smoothing eps, the target
@@ -100,12 +106,17 @@ def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0
     logits : ndarray, shape (..., V)
         Unnormalised scores, float32 or float64.
     targets : ndarray of int, shape (...)
-        Class indices in [0, V), one per position.
+        Class indices in [0, V), one per position.  At masked positions any integer (a
+        padding id such as -1) is accepted and ignored.
     reduction : {"mean", "sum"}
-        "mean" averages over all positions (the product of the leading dimensions); "sum"
-        adds them up.  The gradient is scaled the same way.
+        "mean" averages over all positions (the product of the leading dimensions), or over
+        the unmasked ones if ``mask`` is given; "sum" adds them up.  The gradient is scaled
+        the same way.
     label_smoothing : float
         eps in [0, 1].
+    mask : ndarray of bool, shape (...), or None
+        True for the positions that count, False for padding (shape (T, B) for logits
+        (T, B, V)).  Integers 0 and 1 are accepted too.  None means every position counts.
 
     Returns
     -------
@@ -117,10 +128,14 @@ def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0
     ------
     ValueError
         If a target is outside [0, V), shapes disagree, logits are not finite, or
-        ``reduction`` / ``label_smoothing`` is invalid.
+        ``reduction`` / ``label_smoothing`` / ``mask`` is invalid.
     """
     z = _check_logits(logits, allow_empty=False)
     v = z.shape[-1]
+    mask = _check_mask(mask, z.shape[:-1], reduction)
+    targets = np.asarray(targets)
+    if mask is not None and targets.dtype.kind in "iu" and targets.shape == mask.shape:
+        targets = np.where(mask, targets, 0)  # a padding id is never used as an index
     targets = check_ids("targets", targets, v, what="classes")
     check_shape("targets", targets, z.shape[:-1], hint=f"one class index per row of logits {z.shape}")
     _check_reduction(reduction)
@@ -135,10 +150,10 @@ def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0
     q = np.full(z.shape, eps / v, dtype=z.dtype)  # (..., V), the target distribution
     np.put_along_axis(q, targets[..., None], 1.0 - eps + eps / v, axis=-1)
     dlogits = np.exp(log_p) - q  # (..., V), p - q
-    return _reduce(per_position, dlogits, reduction)
+    return _reduce(per_position, dlogits, reduction, mask)
 
 
-def cross_entropy_soft(logits, target_probs, reduction="mean"):
+def cross_entropy_soft(logits, target_probs, reduction="mean", mask=None):
     """Cross-entropy of softmax(logits) against target distributions, and its gradient.
 
     For each position, ``loss = -sum_v q_v log softmax(z)_v`` and ``dlogits = softmax(z) - q``
@@ -152,6 +167,9 @@ def cross_entropy_soft(logits, target_probs, reduction="mean"):
         float64, 1e-4 in float32).  Same dtype as ``logits``.
     reduction : {"mean", "sum"}
         As in :func:`softmax_cross_entropy`.
+    mask : ndarray of bool, shape (...), or None
+        As in :func:`softmax_cross_entropy`; rows of ``target_probs`` at masked positions
+        are not checked and not used.
 
     Returns
     -------
@@ -160,9 +178,12 @@ def cross_entropy_soft(logits, target_probs, reduction="mean"):
         With the dtype of ``logits``.
     """
     z = _check_logits(logits, allow_empty=False)
+    mask = _check_mask(mask, z.shape[:-1], reduction)
     q = _like("target_probs", target_probs, "logits", z)
     check_shape("target_probs", q, z.shape, hint="the shape of logits")
     _check_reduction(reduction)
+    if mask is not None:  # padding rows may hold anything finite; use a uniform row there
+        q = np.where(mask[..., None], q, z.dtype.type(1 / z.shape[-1]))
     if (q < 0).any():
         where = tuple(int(i) for i in np.argwhere(q < 0)[0])
         raise ValueError(f"target_probs must be non-negative, but {_at('target_probs', where)} = {q[where]}")
@@ -179,7 +200,7 @@ def cross_entropy_soft(logits, target_probs, reduction="mean"):
     log_p = log_softmax(z)  # (..., V)
     per_position = -(q * log_p).sum(axis=-1)  # (...)
     dlogits = np.exp(log_p) * sums[..., None] - q  # (..., V), p * sum(q) - q = p - q
-    return _reduce(per_position, dlogits, reduction)
+    return _reduce(per_position, dlogits, reduction, mask)
 
 
 # --- regression ------------------------------------------------------------------------
@@ -222,13 +243,48 @@ def squared_error(pred, target, reduction="sum"):
 # --- helpers ---------------------------------------------------------------------------
 
 
-def _reduce(per_position, dlogits, reduction):
-    """Sum or average per-position losses; scale the gradient the same way."""
+def _reduce(per_position, dlogits, reduction, mask=None):
+    """Sum or average per-position losses; scale the gradient the same way.
+
+    With a ``mask``, masked positions contribute 0 to the loss and get a gradient of exactly
+    0, and the mean is taken over the ``mask.sum()`` unmasked positions.
+    """
+    n = per_position.size
+    if mask is not None:
+        per_position = np.where(mask, per_position, 0)
+        dlogits = np.where(mask[..., None], dlogits, 0)
+        n = int(mask.sum())
     loss = float(np.sum(per_position, dtype=np.float64))
     if reduction == "mean":
-        n = per_position.size
         return loss / n, dlogits / dlogits.dtype.type(n)
     return loss, dlogits
+
+
+def _check_mask(mask, shape, reduction):
+    """None, or ``mask`` as a boolean array of the positions' ``shape``."""
+    if mask is None:
+        return None
+    arr = np.asarray(mask)
+    if arr.dtype.kind not in "biu":
+        raise TypeError(
+            f"mask must be a boolean array (True where a position counts), got dtype "
+            f"{arr.dtype}; a mask marks positions, it does not weight them"
+        )
+    check_shape("mask", arr, shape, hint="one entry per position, the shape of logits[..., 0]")
+    if arr.dtype.kind != "b":
+        bad = (arr != 0) & (arr != 1)
+        if bad.any():
+            where = tuple(int(i) for i in np.argwhere(bad)[0])
+            raise ValueError(
+                f"mask must hold only 0 and 1 (or booleans), but {_at('mask', where)} = {arr[where]}"
+            )
+        arr = arr.astype(bool)
+    if reduction == "mean" and not arr.any():
+        raise ValueError(
+            "mask has no True entry, so the mean over the unmasked positions is 0/0; "
+            "unmask at least one position or use reduction='sum'"
+        )
+    return arr
 
 
 def _at(name, index):

@@ -32,7 +32,7 @@ import numpy as np
 
 from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
-from .activations import sigmoid
+from .activations import sigmoid_inplace
 
 GATES = 4
 
@@ -104,7 +104,8 @@ def step_forward(x, state, params, *, check=True):
     """
     if check:
         x, state = _check_step(x, state, params)
-    ax = x @ params["weight_ih"].T + params["bias_ih"] + params["bias_hh"]  # (B, 4H): the terms without h_prev
+    # (B, 4H): the terms without h_prev
+    ax = x @ params["weight_ih"].T + params["bias_ih"] + params["bias_hh"]
     return _cell_forward(ax, x, state, params)
 
 
@@ -144,18 +145,23 @@ def step_backward(dstate, cache, *, check=True):
 
 
 def _cell_forward(ax, x, state, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H) already."""
+    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H) already.
+
+    ``ax`` is the step's gate buffer: the gates are computed in it, in place.
+    """
     h_prev, c_prev = state
     H = h_prev.shape[1]
-    a = ax + h_prev @ params["weight_hh"].T  # (B, 4H): pre-activations of i, f, g, o
-    i = sigmoid(a[:, :H])  # (B, H)
-    f = sigmoid(a[:, H : 2 * H])  # (B, H)
-    g = np.tanh(a[:, 2 * H : 3 * H])  # (B, H)
-    o = sigmoid(a[:, 3 * H :])  # (B, H)
+    gates = ax
+    gates += h_prev @ params["weight_hh"].T  # (B, 4H): pre-activations of i, f, g, o
+    i, f, g, o = (gates[:, k * H : (k + 1) * H] for k in range(GATES))  # (B, H) views
+    sigmoid_inplace(gates[:, : 2 * H])  # i and f, side by side
+    np.tanh(g, out=g)
+    sigmoid_inplace(o)
     c = f * c_prev + i * g  # (B, H)
     tanh_c = np.tanh(c)  # (B, H)
     h = o * tanh_c  # (B, H)
-    cache = StepCache(x=x, h_prev=h_prev, c_prev=c_prev, i=i, f=f, g=g, o=o, tanh_c=tanh_c, h=h, c=c, params=params)
+    cache = StepCache(x=x, h_prev=h_prev, c_prev=c_prev, i=i, f=f, g=g, o=o,
+                      tanh_c=tanh_c, h=h, c=c, params=params)
     return (h, c), cache
 
 
@@ -170,13 +176,19 @@ def _cell_backward(dstate, cache, da=None):
     H = i.shape[1]
     if da is None:
         da = np.empty(i.shape[:1] + (4 * H,), dtype=i.dtype)  # (B, 4H)
-    # h = o * tanh(c): c reaches the loss directly (dc) and through h
-    dc = dc + dh * o * (1.0 - tanh_c * tanh_c)  # (B, H); tanh' = 1 - tanh^2
-    # Each gate's block of da is (dL/dgate) * (activation'), written straight into da.
-    np.multiply(dc * g, i * (1.0 - i), out=da[:, :H])  # di = dc g, from c = f c_prev + i g
-    np.multiply(dc * cache.c_prev, f * (1.0 - f), out=da[:, H : 2 * H])  # df = dc c_prev
-    np.multiply(dc * i, 1.0 - g * g, out=da[:, 2 * H : 3 * H])  # dg = dc i; tanh' = 1 - g^2
-    np.multiply(dh * tanh_c, o * (1.0 - o), out=da[:, 3 * H :])  # do = dh tanh(c), from h = o tanh(c)
+    di, df, dg, do = (da[:, k * H : (k + 1) * H] for k in range(GATES))  # (B, H) views
+    # c reaches the loss directly (dc) and through h = o tanh(c); tanh' = 1 - tanh^2
+    dc = dc + dh * o * (1 - tanh_c * tanh_c)  # (B, H)
+    # dL/dgate, from c = f c_prev + i g and h = o tanh(c), written into its block of da,
+    np.multiply(dc, g, out=di)
+    np.multiply(dc, cache.c_prev, out=df)
+    np.multiply(dc, i, out=dg)
+    np.multiply(dh, tanh_c, out=do)
+    # then times the activation's derivative: sigma' = s (1 - s), tanh' = 1 - g^2.
+    di *= i * (1 - i)
+    df *= f * (1 - f)
+    dg *= 1 - g * g
+    do *= o * (1 - o)
     dh_prev = da @ cache.params["weight_hh"]  # (B, H)
     dc_prev = dc * f  # (B, H)
     return da, (dh_prev, dc_prev)
