@@ -171,20 +171,15 @@ def _cell_backward(dh, cache, dax=None, dah=None):
         dax = np.empty(r.shape[:1] + (3 * H,), dtype=r.dtype)  # (B, 3H)
     if dah is None:
         dah = np.empty_like(dax)  # (B, 3H)
-    dr, dz, dan = (dax[:, k * H : (k + 1) * H] for k in range(GATES))  # (B, H) views
-    # Each block is dL/dgate times the activation's derivative, from
-    # h = (1 - z) n + z h_prev and n = tanh(a_n), a_n = W_in x + b_in + r hn.
-    np.multiply(dh, 1 - z, out=dan)  # dL/dn = dh (1 - z)
-    dan *= 1 - n * n  # dL/da_n; tanh' = 1 - n^2
-    np.multiply(dan, cache.hn, out=dr)  # dL/dr = dan hn
-    dr *= r * (1 - r)  # sigma' = r (1 - r)
-    np.subtract(h_prev, n, out=dz)
-    dz *= dh  # dL/dz = dh (h_prev - n)
-    dz *= z * (1 - z)
+    # Each gate's block is (dL/dgate) * (activation'), from h = (1 - z) n + z h_prev
+    # and n = tanh(a_n), a_n = W_in x + b_in + r hn.
+    np.multiply(dh * (1.0 - z), 1.0 - n * n, out=dax[:, 2 * H :])  # dn = dh (1 - z); tanh' = 1 - n^2
+    dan = dax[:, 2 * H :]  # (B, H) view: dL/da_n
+    np.multiply(dan * cache.hn, r * (1.0 - r), out=dax[:, :H])  # dr = dan hn
+    np.multiply(dh * (h_prev - n), z * (1.0 - z), out=dax[:, H : 2 * H])  # dz = dh (h_prev - n)
     dah[:, : 2 * H] = dax[:, : 2 * H]  # r and z enter W_hh h_prev + b_hh as they enter a
-    np.multiply(dan, r, out=dah[:, 2 * H :])  # dL/dhn = dan r
-    dh_prev = dah @ cache.params["weight_hh"]  # (B, H): through W_hh h_prev,
-    dh_prev += dh * z  # and directly, from z h_prev
+    np.multiply(dan, r, out=dah[:, 2 * H :])  # dhn = dan r
+    dh_prev = dh * z + dah @ cache.params["weight_hh"]  # (B, H): directly and through W_hh
     return dax, dah, dh_prev
 
 
