@@ -139,21 +139,14 @@ def step_backward(dstate, cache, *, check=True):
 
 
 def _cell_forward(ax, x, h_prev, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih`` (B, 3H) already.
-
-    ``ax`` is the step's gate buffer: r and z are computed in it, in place.
-    """
+    """The recursion of one step, given ``ax = W_ih x + b_ih`` (B, 3H) already."""
     H = h_prev.shape[1]
     ah = h_prev @ params["weight_hh"].T  # (B, 3H), then in place:
     ah += params["bias_hh"]  # W_hh h_prev + b_hh
-    rz = ax[:, : 2 * H]  # (B, 2H) view: r and z side by side
-    rz += ah[:, : 2 * H]
-    sigmoid_inplace(rz)
-    r, z = rz[:, :H], rz[:, H:]  # (B, H) views
+    r = sigmoid_inplace(ax[:, :H] + ah[:, :H])  # (B, H)
+    z = sigmoid_inplace(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # (B, H)
     hn = ah[:, 2 * H :]  # (B, H) view: W_hn h_prev + b_hn
-    n = r * hn  # (B, H), then in place:
-    n += ax[:, 2 * H :]
-    np.tanh(n, out=n)  # n = tanh(W_in x + b_in + r hn)
+    n = np.tanh(ax[:, 2 * H :] + r * hn)  # (B, H)
     h = n + z * (h_prev - n)  # (B, H): (1 - z) n + z h_prev
     return h, StepCache(x=x, h_prev=h_prev, r=r, z=z, n=n, hn=hn, h=h, params=params)
 

@@ -145,18 +145,14 @@ def step_backward(dstate, cache, *, check=True):
 
 
 def _cell_forward(ax, x, state, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H) already.
-
-    ``ax`` is the step's gate buffer: the gates are computed in it, in place.
-    """
+    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H) already."""
     h_prev, c_prev = state
     H = h_prev.shape[1]
-    gates = ax
-    gates += h_prev @ params["weight_hh"].T  # (B, 4H): pre-activations of i, f, g, o
-    i, f, g, o = (gates[:, k * H : (k + 1) * H] for k in range(GATES))  # (B, H) views
-    sigmoid_inplace(gates[:, : 2 * H])  # i and f, side by side
-    np.tanh(g, out=g)
-    sigmoid_inplace(o)
+    a = ax + h_prev @ params["weight_hh"].T  # (B, 4H): pre-activations of i, f, g, o
+    i = sigmoid_inplace(a[:, :H].copy())  # (B, H); each gate gets an array of its own
+    f = sigmoid_inplace(a[:, H : 2 * H].copy())  # (B, H)
+    g = np.tanh(a[:, 2 * H : 3 * H])  # (B, H)
+    o = sigmoid_inplace(a[:, 3 * H :].copy())  # (B, H)
     c = f * c_prev + i * g  # (B, H)
     tanh_c = np.tanh(c)  # (B, H)
     h = o * tanh_c  # (B, H)
@@ -176,19 +172,15 @@ def _cell_backward(dstate, cache, da=None):
     H = i.shape[1]
     if da is None:
         da = np.empty(i.shape[:1] + (4 * H,), dtype=i.dtype)  # (B, 4H)
-    di, df, dg, do = (da[:, k * H : (k + 1) * H] for k in range(GATES))  # (B, H) views
-    # c reaches the loss directly (dc) and through h = o tanh(c); tanh' = 1 - tanh^2
-    dc = dc + dh * o * (1 - tanh_c * tanh_c)  # (B, H)
-    # dL/dgate, from c = f c_prev + i g and h = o tanh(c), written into its block of da,
-    np.multiply(dc, g, out=di)
-    np.multiply(dc, cache.c_prev, out=df)
-    np.multiply(dc, i, out=dg)
-    np.multiply(dh, tanh_c, out=do)
-    # then times the activation's derivative: sigma' = s (1 - s), tanh' = 1 - g^2.
-    di *= i * (1 - i)
-    df *= f * (1 - f)
-    dg *= 1 - g * g
-    do *= o * (1 - o)
+    # h = o * tanh(c): c reaches the loss directly (dc) and through h
+    dc = dc + dh * o * (1.0 - tanh_c * tanh_c)  # (B, H); tanh' = 1 - tanh^2
+    # Each gate's block of da is (dL/dgate) * (activation'), written straight into da:
+    # di = dc g and df = dc c_prev, from c = f c_prev + i g; dg = dc i, tanh' = 1 - g^2;
+    # do = dh tanh(c), from h = o tanh(c).
+    np.multiply(dc * g, i * (1.0 - i), out=da[:, :H])
+    np.multiply(dc * cache.c_prev, f * (1.0 - f), out=da[:, H : 2 * H])
+    np.multiply(dc * i, 1.0 - g * g, out=da[:, 2 * H : 3 * H])
+    np.multiply(dh * tanh_c, o * (1.0 - o), out=da[:, 3 * H :])
     dh_prev = da @ cache.params["weight_hh"]  # (B, H)
     dc_prev = dc * f  # (B, H)
     return da, (dh_prev, dc_prev)
