@@ -43,9 +43,9 @@ def sigmoid(a):
 def sigmoid_inplace(a):
     """Overwrite ``a`` with sigma(a) = 1 / (1 + exp(-a)) and return it: what the cells use.
 
-    Four passes over ``a`` and no temporary array, which makes it the fastest form in NumPy:
-    the exponential is cheaper than tanh (so ``(1 + tanh(a/2)) / 2`` would be slower) and
-    :func:`sigmoid`'s branch-free form takes seven passes.  For a < -88.7 in float32
+    Four passes over ``a`` and no temporary array, the fastest form measured with NumPy 2.4:
+    its exp is about twice as fast as its tanh, so ``(1 + tanh(a/2)) / 2`` is slower, and
+    :func:`sigmoid`'s branch-free form takes seven passes and three temporaries.  For a < -88.7 in float32
     (-709.8 in float64) exp(-a) overflows to inf and the result is 1 / inf = 0, the true
     value rounded to the nearest normal number, so the overflow is expected and silenced.
     Elsewhere the result agrees with :func:`sigmoid` to a few units in the last place.

@@ -145,11 +145,11 @@ def step_backward(dstate, cache, *, check=True):
 
 
 def _cell_forward(ax, x, state, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H) already."""
+    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H)."""
     h_prev, c_prev = state
     H = h_prev.shape[1]
     a = ax + h_prev @ params["weight_hh"].T  # (B, 4H): pre-activations of i, f, g, o
-    i = sigmoid_inplace(a[:, :H].copy())  # (B, H); each gate gets an array of its own
+    i = sigmoid_inplace(a[:, :H].copy())  # (B, H), each gate in an array of its own
     f = sigmoid_inplace(a[:, H : 2 * H].copy())  # (B, H)
     g = np.tanh(a[:, 2 * H : 3 * H])  # (B, H)
     o = sigmoid_inplace(a[:, 3 * H :].copy())  # (B, H)
