@@ -3,7 +3,7 @@
 Usage (from the repository's root)::
 
     python benchmarks/bench_scaling.py              # a few minutes; writes the files below
-    python benchmarks/bench_scaling.py --repeats 5 --threads 2
+    python benchmarks/bench_scaling.py --repeats 5 --threads 2 --no-torch
 
 Three sweeps around the course's size (T=50, B=32, D=65, H=128), one size changed at a time:
 T in 25...800, H in 32...512 and B in 1...128, for rnnlib's RNN, LSTM and GRU in float64 and
@@ -45,7 +45,7 @@ BASE = {"T": 50, "B": 32, "D": 65, "H": 128}
 SWEEPS = {
     "T": [25, 50, 100, 200, 400, 800],
     "H": [32, 64, 128, 256, 512],
-    "B": [1, 4, 16, 32, 64, 128],
+    "B": [1, 8, 32, 128],
 }
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
@@ -122,7 +122,7 @@ def measure(cell, dtype, sizes, torch, repeats):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
     parser.add_argument("--no-torch", action="store_true", help="time rnnlib only")
