@@ -1,101 +1,125 @@
 """Time forward + backward of rnnlib's three cells, and of torch.nn's, at the course's sizes.
 
-Usage::
+Usage (from the repository's root)::
 
-    python benchmarks/bench_cells.py                  # 1 and 2 threads, 21 repetitions
-    python benchmarks/bench_cells.py --threads 1 --repeats 31
+    python benchmarks/bench_cells.py                    # 1 and 2 threads, 31 rounds
+    python benchmarks/bench_cells.py --threads 1 --rounds 51
+    python benchmarks/bench_cells.py --baseline ../old  # also an older checkout's rnnlib
 
-For each thread count the script starts a fresh Python process with the BLAS thread count
-fixed by environment variables before NumPy is imported (OpenBLAS, MKL and OpenMP all read
-them), and calls ``torch.set_num_threads`` with the same number, so NumPy and PyTorch use
-the same threads.  In each repetition it times rnnlib and then torch.nn on the same data,
-so that a slow moment of a shared machine hits both; it prints the median time of each and
-the median of the per-repetition ratios rnnlib / torch.  Without torch it times rnnlib only.
+The sizes are the course's: T=50 steps, B=32 sequences, D=65 inputs, H=128 units.  The loss
+is sum(hs * R) for a fixed random R: forward, then backward from dL/dhs = R, with gradients
+for the inputs, the initial state and every parameter.
 
-The loss is sum(hs * R) for a fixed random R: forward, then backward from dL/dhs = R,
-with gradients for the inputs, the initial state and all parameters.
+How it measures, so that a shared, loaded machine still gives fair ratios:
+
+* everything runs in one process; the thread count is set with ``threadpoolctl`` for NumPy's
+  BLAS and with ``torch.set_num_threads`` for PyTorch, the same number for both;
+* every round times each contender once (rnnlib, PyTorch and the baseline, if given), in an
+  order that rotates from round to round, so that a slow moment hits all of them alike;
+* the table gives the minimum over the rounds of the wall-clock time (the run least
+  disturbed by other processes) and the ratio of the minima, rnnlib / torch; below 1 means
+  rnnlib is faster.  At one thread it also gives the same ratio in process CPU time, which
+  other processes cannot inflate.
+
+``--baseline DIR`` loads a second copy of rnnlib from ``DIR/rnnlib`` (a ``git worktree`` of an
+older commit, for instance) under another name and times it in the same rounds; the column
+"vs base" is rnnlib's minimum divided by the baseline's.  PyTorch is optional
+(``pip install -e ".[torch]"``); without it only rnnlib is timed.  The tests never run this.
 """
 
 import argparse
-import os
-import subprocess
+import importlib.util
 import sys
 import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a fresh clone
 
 T, B, D, H = 50, 32, 65, 128  # course sizes: 50 characters, 32 sequences, 65 symbols, 128 units
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+CELLS = {"rnn": "RNN", "lstm": "LSTM", "gru": "GRU"}
 
 
-def main():
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--repeats", type=int, default=21)
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        run(args.threads[0], args.repeats)
-        return
-    for n in args.threads:
-        env = dict(os.environ, **{var: str(n) for var in THREAD_VARS})
-        cmd = [sys.executable, __file__, "--worker", "--threads", str(n), "--repeats", str(args.repeats)]
-        subprocess.run(cmd, env=env, check=True)
+    parser.add_argument("--rounds", type=int, default=31)
+    parser.add_argument("--cells", nargs="+", default=list(CELLS), choices=list(CELLS))
+    parser.add_argument("--dtypes", nargs="+", default=["float64", "float32"])
+    parser.add_argument("--baseline", type=Path, help="a directory holding an older rnnlib/")
+    args = parser.parse_args(argv)
+
+    ours = {cell: importlib.import_module(f"rnnlib.{cell}") for cell in CELLS}
+    torch = _import_torch()
+    base = _load_baseline(args.baseline) if args.baseline else None
+    from threadpoolctl import threadpool_limits
+
+    print(f"T={T}, B={B}, D={D}, H={H}; minimum of {args.rounds} rounds; numpy {np.__version__}"
+          + (f", torch {torch.__version__}" if torch else ", no torch"))
+    head = f"{'cell':5s} {'dtype':8s} {'thr':>3s} {'rnnlib ms':>9s} {'torch ms':>8s} {'ratio':>6s}"
+    head += f" {'cpu ratio':>9s}" + (f" {'base ms':>8s} {'vs base':>7s}" if base else "")
+    print(head)
+    for threads in args.threads:
+        if torch:
+            torch.set_num_threads(threads)
+        with threadpool_limits(limits=threads):
+            for dtype in args.dtypes:
+                for cell in args.cells:
+                    row = time_cell(cell, np.dtype(dtype), ours, base, torch, args.rounds)
+                    print(_format(cell, dtype, threads, row, base is not None), flush=True)
 
 
-def run(threads, repeats):
-    import numpy as np
-
-    from rnnlib import gru, lstm, rnn
-
-    try:
-        import torch
-    except ImportError:
-        torch = None
-    else:
-        torch.set_num_threads(threads)
-
-    print(f"\n{threads} thread(s); T={T}, B={B}, D={D}, H={H}; median of {repeats} repetitions")
-    print(f"{'cell':5s} {'dtype':8s} {'rnnlib ms':>10s} {'torch ms':>9s} {'ratio':>6s}")
-    cells = {"rnn": (rnn, "RNN"), "lstm": (lstm, "LSTM"), "gru": (gru, "GRU")}
-    for dtype in (np.float64, np.float32):
-        for name, (module, torch_name) in cells.items():
-            rng = np.random.default_rng(0)
-            params = module.init_params(D, H, rng=rng, dtype=dtype)
-            xs = rng.standard_normal((T, B, D)).astype(dtype)
-            dhs = rng.standard_normal((T, B, H)).astype(dtype)
-            state0 = rng.standard_normal((B, H)).astype(dtype)
-            if name == "lstm":
-                state0 = (state0, rng.standard_normal((B, H)).astype(dtype))
-
-            def ours():
-                hs, cache = module.forward(xs, state0, params)
-                return module.backward(dhs, cache)
-
-            theirs = _torch_step(torch, torch_name, params, xs, state0, dhs) if torch else None
-            ours()  # warm up
-            if theirs:
-                theirs()
-            times, ratios = [], []
-            for _ in range(repeats):
-                a = _time(ours)
-                b = _time(theirs) if theirs else float("nan")
-                times.append((a, b))
-                ratios.append(a / b)
-            ours_ms, theirs_ms = (1e3 * float(np.median(col)) for col in zip(*times))
-            ratio = float(np.median(ratios))
-            print(f"{name:5s} {np.dtype(dtype).name:8s} {ours_ms:10.2f} {theirs_ms:9.2f} {ratio:6.2f}")
+def time_cell(cell, dtype, ours, base, torch, rounds):
+    """Minimum wall and CPU seconds of each contender over ``rounds`` interleaved rounds."""
+    data = make_data(cell, dtype)
+    contenders = {"rnnlib": _numpy_step(ours[cell], *data)}
+    if torch:
+        contenders["torch"] = _torch_step(torch, CELLS[cell], *data)
+    if base:
+        contenders["base"] = _numpy_step(base[cell], *data)
+    names = list(contenders)
+    for fn in contenders.values():  # warm up
+        fn()
+        fn()
+    wall = {name: [] for name in names}
+    cpu = {name: [] for name in names}
+    for r in range(rounds):
+        for name in names[r % len(names):] + names[: r % len(names)]:
+            w0, c0 = time.perf_counter(), time.process_time()
+            contenders[name]()
+            cpu[name].append(time.process_time() - c0)
+            wall[name].append(time.perf_counter() - w0)
+    return {name: (min(wall[name]), min(cpu[name])) for name in names}
 
 
-def _time(fn):
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+def make_data(cell, dtype, sizes=(T, B, D, H), seed=0):
+    """Parameters (rnnlib's init), inputs, initial state and dL/dhs for one cell."""
+    t, b, d, h = sizes
+    module = importlib.import_module(f"rnnlib.{cell}")
+    rng = np.random.default_rng(seed)
+    params = module.init_params(d, h, rng=rng, dtype=dtype)
+    xs = rng.standard_normal((t, b, d)).astype(dtype)
+    dhs = rng.standard_normal((t, b, h)).astype(dtype)
+    state0 = rng.standard_normal((b, h)).astype(dtype)
+    if cell == "lstm":
+        state0 = (state0, rng.standard_normal((b, h)).astype(dtype))
+    return params, xs, state0, dhs
+
+
+def _numpy_step(module, params, xs, state0, dhs):
+    def step():
+        _, cache = module.forward(xs, state0, params)
+        return module.backward(dhs, cache)
+
+    return step
 
 
 def _torch_step(torch, kind, params, xs, state0, dhs):
     """A function that runs forward + backward of torch.nn.<kind> with rnnlib's params."""
-    D, H = xs.shape[2], params["weight_hh"].shape[1]
+    d, h = xs.shape[2], params["weight_hh"].shape[1]
     dtype = getattr(torch, params["weight_ih"].dtype.name)
-    module = getattr(torch.nn, kind)(D, H).to(dtype)
+    module = getattr(torch.nn, kind)(d, h).to(dtype)
     with torch.no_grad():
         for key, value in params.items():
             getattr(module, key + "_l0").copy_(torch.from_numpy(value))
@@ -113,6 +137,43 @@ def _torch_step(torch, kind, params, xs, state0, dhs):
         hs.backward(r)
 
     return step
+
+
+def _import_torch():
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch
+
+
+def _load_baseline(directory):
+    """Import ``directory/rnnlib`` as the package ``rnnlib_baseline``; return its cells."""
+    init = Path(directory) / "rnnlib" / "__init__.py"
+    if not init.is_file():
+        raise SystemExit(f"--baseline: {init} does not exist")
+    spec = importlib.util.spec_from_file_location(
+        "rnnlib_baseline", init, submodule_search_locations=[str(init.parent)]
+    )
+    package = importlib.util.module_from_spec(spec)
+    sys.modules["rnnlib_baseline"] = package
+    spec.loader.exec_module(package)
+    return {cell: importlib.import_module(f"rnnlib_baseline.{cell}") for cell in CELLS}
+
+
+def _format(cell, dtype, threads, row, with_base):
+    ours_w, ours_c = row["rnnlib"]
+    line = f"{cell:5s} {dtype:8s} {threads:3d} {1e3 * ours_w:9.2f}"
+    if "torch" in row:
+        torch_w, torch_c = row["torch"]
+        cpu = f"{ours_c / torch_c:9.2f}" if threads == 1 else f"{'':9s}"
+        line += f" {1e3 * torch_w:8.2f} {ours_w / torch_w:6.2f} {cpu}"
+    else:
+        line += f" {'':8s} {'':6s} {'':9s}"
+    if with_base:
+        base_w, _ = row["base"]
+        line += f" {1e3 * base_w:8.2f} {ours_w / base_w:7.2f}"
+    return line
 
 
 if __name__ == "__main__":

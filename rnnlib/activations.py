@@ -40,6 +40,23 @@ def sigmoid(a):
     return np.maximum(e, a >= 0) / (1.0 + e)
 
 
+def sigmoid_inplace(a):
+    """Overwrite ``a`` with sigma(a) = 1 / (1 + exp(-a)) and return it: what the cells use.
+
+    Four passes over ``a`` and no temporary array, the fastest form measured with NumPy 2.4:
+    its exp is about twice as fast as its tanh, so ``(1 + tanh(a/2)) / 2`` is slower, and
+    :func:`sigmoid`'s branch-free form takes seven passes and three temporaries.  For a < -88.7 in float32
+    (-709.8 in float64) exp(-a) overflows to inf and the result is 1 / inf = 0, the true
+    value rounded to the nearest normal number, so the overflow is expected and silenced.
+    Elsewhere the result agrees with :func:`sigmoid` to a few units in the last place.
+    """
+    np.negative(a, out=a)
+    with np.errstate(over="ignore"):
+        np.exp(a, out=a)
+    a += 1
+    return np.reciprocal(a, out=a)
+
+
 def sigmoid_deriv(a):
     """sigma'(a) = sigma(a) (1 - sigma(a)), a value in (0, 1/4]."""
     s = sigmoid(a)

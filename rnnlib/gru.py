@@ -30,7 +30,7 @@ import numpy as np
 
 from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
-from .activations import sigmoid
+from .activations import sigmoid, sigmoid_inplace  # noqa: F401 (gru.sigmoid: an old import path)
 
 GATES = 3
 
@@ -99,7 +99,7 @@ def step_forward(x, state, params, *, check=True):
     """
     if check:
         x, state = _check_step(x, state, params)
-    ax = x @ params["weight_ih"].T + params["bias_ih"]  # (B, 3H): the input's part, W_ih x + b_ih
+    ax = x @ params["weight_ih"].T + params["bias_ih"]  # (B, 3H): the input's part
     return _cell_forward(ax, x, state, params)
 
 
@@ -141,9 +141,10 @@ def step_backward(dstate, cache, *, check=True):
 def _cell_forward(ax, x, h_prev, params):
     """The recursion of one step, given ``ax = W_ih x + b_ih`` (B, 3H) already."""
     H = h_prev.shape[1]
-    ah = h_prev @ params["weight_hh"].T + params["bias_hh"]  # (B, 3H): W_hh h_prev + b_hh
-    r = sigmoid(ax[:, :H] + ah[:, :H])  # (B, H)
-    z = sigmoid(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # (B, H)
+    ah = h_prev @ params["weight_hh"].T  # (B, 3H), then in place:
+    ah += params["bias_hh"]  # W_hh h_prev + b_hh
+    r = sigmoid_inplace(ax[:, :H] + ah[:, :H])  # (B, H)
+    z = sigmoid_inplace(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # (B, H)
     hn = ah[:, 2 * H :]  # (B, H) view: W_hn h_prev + b_hn
     n = np.tanh(ax[:, 2 * H :] + r * hn)  # (B, H)
     h = n + z * (h_prev - n)  # (B, H): (1 - z) n + z h_prev

@@ -12,13 +12,28 @@ Math, for one position with logits z (V,), p = softmax(z) and a target distribut
     dL/dz   = p - q                  (because sum_v q_v = 1)
 
 With an integer target y, q is the one-hot vector e_y and L = -log p_y.
+
+Padded batches: the two cross-entropies take ``mask``, a boolean array with the shape of
+the positions ((T, B) for logits (T, B, V)), True where a position is real and False where
+it is padding.  Masked positions add nothing to the loss, their gradient is exactly zero,
+and ``reduction="mean"`` divides by the number of real positions, ``mask.sum()``, so a
+padded batch gives the loss of its real positions alone.
 """
 
 import numpy as np
 
-from ._checks import as_float_array, check_ids, check_shape
-
-REDUCTIONS = ("mean", "sum")
+from ._checks import check_ids, check_shape
+from ._loss_checks import (  # noqa: F401 (REDUCTIONS is part of this module's API)
+    REDUCTIONS,
+    _at,
+    _check_float,
+    _check_fraction,
+    _check_logits,
+    _check_mask,
+    _check_reduction,
+    _like,
+    _reduce,
+)
 
 
 # --- softmax and friends ---------------------------------------------------------------
@@ -63,8 +78,8 @@ def log_softmax(logits):
 def softmax(logits):
     """softmax(logits) along the last axis, ``exp(z - max z) / sum(exp(z - max z))``.
 
-    Subtracting the row maximum changes nothing mathematically (it cancels between numerator
-    and denominator) and keeps every exponent <= 0, so nothing overflows.
+    Subtracting the row maximum changes nothing mathematically (it cancels between
+    numerator and denominator) and keeps every exponent <= 0, so nothing overflows.
 
     Parameters
     ----------
@@ -83,7 +98,7 @@ def softmax(logits):
 # --- cross-entropy ---------------------------------------------------------------------
 
 
-def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0):
+def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0, mask=None):
     """Cross-entropy of softmax(logits) against integer class targets, and its gradient.
 
     For each position with logits z (V,), target class y and smoothing eps, the target
@@ -100,12 +115,17 @@ def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0
     logits : ndarray, shape (..., V)
         Unnormalised scores, float32 or float64.
     targets : ndarray of int, shape (...)
-        Class indices in [0, V), one per position.
+        Class indices in [0, V), one per position.  At masked positions any integer (a
+        padding id such as -1) is accepted and ignored.
     reduction : {"mean", "sum"}
-        "mean" averages over all positions (the product of the leading dimensions); "sum"
-        adds them up.  The gradient is scaled the same way.
+        "mean" averages over all positions (the product of the leading dimensions), or over
+        the unmasked ones if ``mask`` is given; "sum" adds them up.  The gradient is scaled
+        the same way.
     label_smoothing : float
         eps in [0, 1].
+    mask : ndarray of bool, shape (...), or None
+        True for the positions that count, False for padding (shape (T, B) for logits
+        (T, B, V)).  Integers 0 and 1 are accepted too.  None means every position counts.
 
     Returns
     -------
@@ -117,10 +137,14 @@ def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0
     ------
     ValueError
         If a target is outside [0, V), shapes disagree, logits are not finite, or
-        ``reduction`` / ``label_smoothing`` is invalid.
+        ``reduction`` / ``label_smoothing`` / ``mask`` is invalid.
     """
     z = _check_logits(logits, allow_empty=False)
     v = z.shape[-1]
+    mask = _check_mask(mask, z.shape[:-1], reduction)
+    targets = np.asarray(targets)
+    if mask is not None and targets.dtype.kind in "iu" and targets.shape == mask.shape:
+        targets = np.where(mask, targets, 0)  # a padding id is never used as an index
     targets = check_ids("targets", targets, v, what="classes")
     check_shape("targets", targets, z.shape[:-1], hint=f"one class index per row of logits {z.shape}")
     _check_reduction(reduction)
@@ -135,10 +159,10 @@ def softmax_cross_entropy(logits, targets, reduction="mean", label_smoothing=0.0
     q = np.full(z.shape, eps / v, dtype=z.dtype)  # (..., V), the target distribution
     np.put_along_axis(q, targets[..., None], 1.0 - eps + eps / v, axis=-1)
     dlogits = np.exp(log_p) - q  # (..., V), p - q
-    return _reduce(per_position, dlogits, reduction)
+    return _reduce(per_position, dlogits, reduction, mask)
 
 
-def cross_entropy_soft(logits, target_probs, reduction="mean"):
+def cross_entropy_soft(logits, target_probs, reduction="mean", mask=None):
     """Cross-entropy of softmax(logits) against target distributions, and its gradient.
 
     For each position, ``loss = -sum_v q_v log softmax(z)_v`` and ``dlogits = softmax(z) - q``
@@ -152,6 +176,9 @@ def cross_entropy_soft(logits, target_probs, reduction="mean"):
         float64, 1e-4 in float32).  Same dtype as ``logits``.
     reduction : {"mean", "sum"}
         As in :func:`softmax_cross_entropy`.
+    mask : ndarray of bool, shape (...), or None
+        As in :func:`softmax_cross_entropy`; rows of ``target_probs`` at masked positions
+        are not checked and not used.
 
     Returns
     -------
@@ -160,9 +187,12 @@ def cross_entropy_soft(logits, target_probs, reduction="mean"):
         With the dtype of ``logits``.
     """
     z = _check_logits(logits, allow_empty=False)
+    mask = _check_mask(mask, z.shape[:-1], reduction)
     q = _like("target_probs", target_probs, "logits", z)
     check_shape("target_probs", q, z.shape, hint="the shape of logits")
     _check_reduction(reduction)
+    if mask is not None:  # padding rows may hold anything finite; use a uniform row there
+        q = np.where(mask[..., None], q, z.dtype.type(1 / z.shape[-1]))
     if (q < 0).any():
         where = tuple(int(i) for i in np.argwhere(q < 0)[0])
         raise ValueError(f"target_probs must be non-negative, but {_at('target_probs', where)} = {q[where]}")
@@ -179,7 +209,7 @@ def cross_entropy_soft(logits, target_probs, reduction="mean"):
     log_p = log_softmax(z)  # (..., V)
     per_position = -(q * log_p).sum(axis=-1)  # (...)
     dlogits = np.exp(log_p) * sums[..., None] - q  # (..., V), p * sum(q) - q = p - q
-    return _reduce(per_position, dlogits, reduction)
+    return _reduce(per_position, dlogits, reduction, mask)
 
 
 # --- regression ------------------------------------------------------------------------
@@ -217,64 +247,3 @@ def squared_error(pred, target, reduction="sum"):
     if reduction == "mean":
         return loss / diff.size, diff / diff.dtype.type(diff.size)
     return loss, diff
-
-
-# --- helpers ---------------------------------------------------------------------------
-
-
-def _reduce(per_position, dlogits, reduction):
-    """Sum or average per-position losses; scale the gradient the same way."""
-    loss = float(np.sum(per_position, dtype=np.float64))
-    if reduction == "mean":
-        n = per_position.size
-        return loss / n, dlogits / dlogits.dtype.type(n)
-    return loss, dlogits
-
-
-def _at(name, index):
-    """``name[i, j]`` for an index tuple (just ``name`` for the empty tuple)."""
-    return f"{name}[{', '.join(map(str, index))}]" if index else name
-
-
-def _check_float(name, value):
-    """Return ``value`` as a finite float32/float64 array (integers become float64)."""
-    arr = np.asarray(value)
-    dtype = arr.dtype if arr.dtype in (np.float32, np.float64) else np.float64
-    if arr.dtype.kind == "f" and arr.dtype != dtype:
-        raise TypeError(f"{name} must be float32 or float64, got {arr.dtype}")
-    return as_float_array(name, arr, ndim=arr.ndim, dtype=dtype)
-
-
-def _like(name, value, other_name, other):
-    """``value`` as a finite array of ``other``'s dtype and number of axes (ints are converted)."""
-    arr = np.asarray(value)
-    if arr.dtype.kind == "f" and arr.dtype != other.dtype:
-        raise TypeError(
-            f"{name} has dtype {arr.dtype} but {other_name} has dtype {other.dtype}; "
-            f"convert one of them, e.g. {name}.astype(np.{other.dtype.name})"
-        )
-    return as_float_array(name, arr, ndim=other.ndim, dtype=other.dtype)
-
-
-def _check_logits(logits, allow_empty=True):
-    z = _check_float("logits", logits)
-    if z.ndim == 0 or z.shape[-1] == 0:
-        raise ValueError(f"logits must have at least one class along the last axis, got shape {z.shape}")
-    if not allow_empty and z.size == 0:
-        raise ValueError(f"logits has no positions (shape {z.shape}); the loss of nothing is undefined")
-    return z
-
-
-def _check_reduction(reduction):
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
-
-
-def _check_fraction(name, value):
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a float in [0, 1], got {type(value).__name__} {value!r}") from None
-    if not 0.0 <= value <= 1.0:
-        raise ValueError(f"{name} must lie in [0, 1], got {value}")
-    return value

@@ -32,7 +32,7 @@ import numpy as np
 
 from ._checks import as_float_array, check_cache, checks_cache, check_input, check_params, check_sequence, check_shape, check_state
 from ._params import uniform_init
-from .activations import sigmoid
+from .activations import sigmoid, sigmoid_inplace  # noqa: F401 (lstm.sigmoid: an old import path)
 
 GATES = 4
 
@@ -104,7 +104,8 @@ def step_forward(x, state, params, *, check=True):
     """
     if check:
         x, state = _check_step(x, state, params)
-    ax = x @ params["weight_ih"].T + params["bias_ih"] + params["bias_hh"]  # (B, 4H): the terms without h_prev
+    # (B, 4H): the terms without h_prev
+    ax = x @ params["weight_ih"].T + params["bias_ih"] + params["bias_hh"]
     return _cell_forward(ax, x, state, params)
 
 
@@ -144,18 +145,19 @@ def step_backward(dstate, cache, *, check=True):
 
 
 def _cell_forward(ax, x, state, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H) already."""
+    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H)."""
     h_prev, c_prev = state
     H = h_prev.shape[1]
     a = ax + h_prev @ params["weight_hh"].T  # (B, 4H): pre-activations of i, f, g, o
-    i = sigmoid(a[:, :H])  # (B, H)
-    f = sigmoid(a[:, H : 2 * H])  # (B, H)
+    i = sigmoid_inplace(a[:, :H].copy())  # (B, H), each gate in an array of its own
+    f = sigmoid_inplace(a[:, H : 2 * H].copy())  # (B, H)
     g = np.tanh(a[:, 2 * H : 3 * H])  # (B, H)
-    o = sigmoid(a[:, 3 * H :])  # (B, H)
+    o = sigmoid_inplace(a[:, 3 * H :].copy())  # (B, H)
     c = f * c_prev + i * g  # (B, H)
     tanh_c = np.tanh(c)  # (B, H)
     h = o * tanh_c  # (B, H)
-    cache = StepCache(x=x, h_prev=h_prev, c_prev=c_prev, i=i, f=f, g=g, o=o, tanh_c=tanh_c, h=h, c=c, params=params)
+    cache = StepCache(x=x, h_prev=h_prev, c_prev=c_prev, i=i, f=f, g=g, o=o,
+                      tanh_c=tanh_c, h=h, c=c, params=params)
     return (h, c), cache
 
 
@@ -172,11 +174,13 @@ def _cell_backward(dstate, cache, da=None):
         da = np.empty(i.shape[:1] + (4 * H,), dtype=i.dtype)  # (B, 4H)
     # h = o * tanh(c): c reaches the loss directly (dc) and through h
     dc = dc + dh * o * (1.0 - tanh_c * tanh_c)  # (B, H); tanh' = 1 - tanh^2
-    # Each gate's block of da is (dL/dgate) * (activation'), written straight into da.
-    np.multiply(dc * g, i * (1.0 - i), out=da[:, :H])  # di = dc g, from c = f c_prev + i g
-    np.multiply(dc * cache.c_prev, f * (1.0 - f), out=da[:, H : 2 * H])  # df = dc c_prev
-    np.multiply(dc * i, 1.0 - g * g, out=da[:, 2 * H : 3 * H])  # dg = dc i; tanh' = 1 - g^2
-    np.multiply(dh * tanh_c, o * (1.0 - o), out=da[:, 3 * H :])  # do = dh tanh(c), from h = o tanh(c)
+    # Each gate's block of da is (dL/dgate) * (activation'), written straight into da:
+    # di = dc g and df = dc c_prev, from c = f c_prev + i g; dg = dc i, tanh' = 1 - g^2;
+    # do = dh tanh(c), from h = o tanh(c).
+    np.multiply(dc * g, i * (1.0 - i), out=da[:, :H])
+    np.multiply(dc * cache.c_prev, f * (1.0 - f), out=da[:, H : 2 * H])
+    np.multiply(dc * i, 1.0 - g * g, out=da[:, 2 * H : 3 * H])
+    np.multiply(dh * tanh_c, o * (1.0 - o), out=da[:, 3 * H :])
     dh_prev = da @ cache.params["weight_hh"]  # (B, H)
     dc_prev = dc * f  # (B, H)
     return da, (dh_prev, dc_prev)

@@ -136,7 +136,7 @@ def _cell_forward(ax, x, h_prev, params):
 
 
 def _cell_backward(dh, cache):
-    """Backward pass of :func:`_cell_forward`: returns ``da`` (B, H) and ``dh_prev`` (B, H)."""
+    """Backward pass of :func:`_cell_forward`: ``da`` (B, H) and ``dh_prev`` (B, H)."""
     da = dh * (1.0 - cache.h * cache.h)  # (B, H); tanh'(a) = 1 - tanh(a)^2
     dh_prev = da @ cache.params["weight_hh"]  # (B, H)
     return da, dh_prev

@@ -99,3 +99,26 @@ def test_every_activation_keeps_shape_and_dtype(fn, dtype):
     out = fn(a)
     assert out.shape == (3, 4)
     assert out.dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_inplace_overwrites_its_argument_with_the_stable_sigmoid(dtype):
+    a = np.linspace(-40, 40, 801).astype(dtype).reshape(3, 267)
+    expected = act.sigmoid(a)
+    out = act.sigmoid_inplace(a)
+    assert out is a and out.dtype == dtype
+    np.testing.assert_allclose(out, expected, rtol=4 * np.finfo(dtype).eps, atol=0)
+
+
+def test_sigmoid_inplace_saturates_without_a_warning_at_extreme_inputs():
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        for dtype in (np.float32, np.float64):
+            s = act.sigmoid_inplace(np.array([-1e4, -800.0, 0.0, 800.0, 1e4], dtype=dtype))
+            np.testing.assert_array_equal(s, [0.0, 0.0, 0.5, 1.0, 1.0])
+
+
+def test_sigmoid_inplace_works_on_a_strided_view():
+    buffer = np.random.default_rng(0).normal(size=(4, 12))
+    expected = act.sigmoid(buffer[:, 3:6])
+    act.sigmoid_inplace(buffer[:, 3:6])
+    np.testing.assert_allclose(buffer[:, 3:6], expected, rtol=1e-15)

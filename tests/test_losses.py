@@ -264,3 +264,144 @@ def test_out_of_range_targets_are_named_with_the_value_and_V(targets, message):
 def test_bad_input_raises_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# --- masks for padded batches ----------------------------------------------------------
+
+
+def padded_batch(lengths, v, rng):
+    """Logits (T, B, V), targets (T, B) and mask (T, B) for sequences of the given lengths.
+
+    Padding positions get random logits and the padding target -1, so that a loss which
+    used them anywhere would show it.
+    """
+    t, b = max(lengths), len(lengths)
+    z = rng.normal(scale=2.0, size=(t, b, v))
+    y = rng.integers(0, v, size=(t, b))
+    mask = np.arange(t)[:, None] < np.array(lengths)[None, :]  # (T, B)
+    return z, np.where(mask, y, -1), mask
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_masked_cross_entropy_gradient_matches_finite_differences(reduction, smoothing):
+    z, y, mask = padded_batch([4, 1, 3], 5, np.random.default_rng(1))
+
+    def f():
+        return losses.softmax_cross_entropy(
+            z, y, reduction=reduction, label_smoothing=smoothing, mask=mask
+        )[0]
+
+    _, dz = losses.softmax_cross_entropy(
+        z, y, reduction=reduction, label_smoothing=smoothing, mask=mask
+    )
+    assert_gradients_close(check_vjp(f, {"logits": z}, {"logits": dz}, dout=1.0), tol=TOL)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_masked_soft_cross_entropy_gradient_matches_finite_differences(reduction):
+    rng = np.random.default_rng(2)
+    z, _, mask = padded_batch([2, 4, 3], 3, rng)
+    q = rng.dirichlet(np.ones(3), size=z.shape[:-1])  # (T, B, V) distributions
+    q[~mask] = 0.0  # padding rows need not be distributions
+
+    def f():
+        return losses.cross_entropy_soft(z, q, reduction=reduction, mask=mask)[0]
+
+    _, dz = losses.cross_entropy_soft(z, q, reduction=reduction, mask=mask)
+    assert_gradients_close(check_vjp(f, {"logits": z}, {"logits": dz}, dout=1.0), tol=TOL)
+
+
+@pytest.mark.parametrize("loss_of", ["class", "soft"])
+def test_masked_positions_get_exactly_zero_gradient_and_change_nothing(loss_of):
+    rng = np.random.default_rng(3)
+    z, y, mask = padded_batch([5, 2, 3, 1], 6, rng)
+    q = np.eye(6)[np.where(mask, y, 0)]  # (T, B, V) one-hot rows
+
+    def loss(logits):
+        if loss_of == "class":
+            return losses.softmax_cross_entropy(logits, y, label_smoothing=0.2, mask=mask)
+        return losses.cross_entropy_soft(logits, q, mask=mask)
+
+    value, dz = loss(z)
+    assert np.count_nonzero(dz[~mask]) == 0 and np.all(dz[~mask] == 0.0)
+    assert np.all(np.any(dz[mask] != 0.0, axis=-1))  # every real position has a gradient
+    z_other = z.copy()
+    z_other[~mask] = rng.normal(scale=50.0, size=z_other[~mask].shape)  # other padding logits
+    value_other, dz_other = loss(z_other)
+    assert value_other == value
+    np.testing.assert_array_equal(dz_other, dz)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_a_masked_padded_batch_equals_the_losses_of_the_unpadded_sequences(reduction):
+    lengths = [5, 2, 3]
+    z, y, mask = padded_batch(lengths, 4, np.random.default_rng(4))
+    loss, dz = losses.softmax_cross_entropy(z, y, reduction=reduction, mask=mask)
+    # Each sequence on its own, without padding: its summed loss and gradient.
+    per_sequence = [
+        losses.softmax_cross_entropy(z[:n, b], y[:n, b], reduction="sum")
+        for b, n in enumerate(lengths)
+    ]
+    scale = sum(lengths) if reduction == "mean" else 1  # the mean is over the 10 real positions
+    np.testing.assert_allclose(loss, sum(s for s, _ in per_sequence) / scale, rtol=1e-14)
+    for b, (n, (_, dz_b)) in enumerate(zip(lengths, per_sequence)):
+        np.testing.assert_allclose(dz[:n, b], dz_b / scale, rtol=1e-14, atol=1e-17)
+        assert np.all(dz[n:, b] == 0.0)
+
+
+def test_a_full_mask_changes_nothing_and_integer_masks_equal_boolean_ones():
+    z, y, mask = padded_batch([3, 1], 4, np.random.default_rng(5))
+    full = np.ones(y.shape, dtype=bool)
+    y_full = np.where(mask, y, 0)
+    plain = losses.softmax_cross_entropy(z, y_full)
+    with_full_mask = losses.softmax_cross_entropy(z, y_full, mask=full)
+    assert plain[0] == with_full_mask[0]
+    np.testing.assert_array_equal(plain[1], with_full_mask[1])
+    as_bool = losses.softmax_cross_entropy(z, y, mask=mask)
+    as_int = losses.softmax_cross_entropy(z, y, mask=mask.astype(np.int64))
+    assert as_bool[0] == as_int[0]
+    np.testing.assert_array_equal(as_bool[1], as_int[1])
+
+
+def test_masked_losses_keep_float32():
+    z, y, mask = padded_batch([2, 3], 5, np.random.default_rng(6))
+    z32 = z.astype(np.float32)
+    _, dz = losses.softmax_cross_entropy(z32, y, mask=mask)
+    assert dz.dtype == np.float32
+    _, dz_soft = losses.cross_entropy_soft(z32, np.full(z.shape, 0.2, np.float32), mask=mask)
+    assert dz_soft.dtype == np.float32
+
+
+M = np.array([[True, False]])  # (T, B) = (1, 2) for logits ZM (1, 2, 3)
+ZM = np.zeros((1, 2, 3))
+YM = np.array([[0, 1]])
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: losses.softmax_cross_entropy(ZM, YM, mask=M.T), ValueError,
+         r"mask has shape \(2, 1\) but expected \(1, 2\)"),
+        (lambda: losses.softmax_cross_entropy(ZM, YM, mask=M.astype(float)), TypeError,
+         "mask must be a boolean array .*got dtype float64"),
+        (lambda: losses.softmax_cross_entropy(ZM, YM, mask=np.array([[1, 2]])), ValueError,
+         r"mask must hold only 0 and 1 \(or booleans\), but mask\[0, 1\] = 2"),
+        (lambda: losses.softmax_cross_entropy(ZM, YM, mask=np.zeros((1, 2), bool)), ValueError,
+         "mask has no True entry"),
+        (lambda: losses.softmax_cross_entropy(ZM, np.array([[-1, 1]]), mask=M), ValueError,
+         r"targets\[0, 0\] = -1"),
+        (lambda: losses.cross_entropy_soft(ZM, np.full((1, 2, 3), 0.5), mask=M), ValueError,
+         r"target_probs\[0, 0, :\] sums to 1.5"),
+        (lambda: losses.cross_entropy_soft(ZM, np.full((1, 2, 3), 1 / 3), mask=M[0]), ValueError,
+         r"mask has shape \(2,\) but expected \(1, 2\)"),
+    ],
+)
+def test_bad_masks_raise_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_an_all_false_mask_with_sum_reduction_gives_zero():
+    loss, dz = losses.softmax_cross_entropy(ZM, YM, reduction="sum", mask=np.zeros((1, 2), bool))
+    assert loss == 0.0 and np.all(dz == 0.0)
