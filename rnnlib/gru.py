@@ -138,10 +138,12 @@ def step_backward(dstate, cache, *, check=True):
     return dax @ p["weight_ih"], dh_prev, grads  # dx: (B, D)
 
 
-def _cell_forward(ax, x, h_prev, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih`` (B, 3H) already."""
+def _cell_forward(ax, x, h_prev, params, weight_hh_t=None):
+    """One step's recursion, given ``ax = W_ih x + b_ih`` (B, 3H) and W_hh^T
+    (``weight_hh_t``; :func:`forward` passes a C-ordered copy, a faster product)."""
     H = h_prev.shape[1]
-    ah = h_prev @ params["weight_hh"].T  # (B, 3H), then in place:
+    w_t = params["weight_hh"].T if weight_hh_t is None else weight_hh_t  # (H, 3H)
+    ah = h_prev @ w_t  # (B, 3H), then in place:
     ah += params["bias_hh"]  # W_hh h_prev + b_hh
     r = sigmoid_inplace(ax[:, :H] + ah[:, :H])  # (B, H)
     z = sigmoid_inplace(ax[:, H : 2 * H] + ah[:, H : 2 * H])  # (B, H)
@@ -200,8 +202,9 @@ def forward(xs, state0, params):
     axs += params["bias_ih"]
     hs = np.empty((T, B, H), dtype=xs.dtype)  # (T, B, H)
     steps = []
+    w_t = np.ascontiguousarray(params["weight_hh"].T)  # W_hh^T in C order: a faster product
     for t in range(T):
-        h, step = _cell_forward(axs[t], xs[t], h, params)
+        h, step = _cell_forward(axs[t], xs[t], h, params, w_t)
         hs[t] = h
         steps.append(step)
     return hs, Cache(xs=xs, steps=tuple(steps))

@@ -144,11 +144,13 @@ def step_backward(dstate, cache, *, check=True):
     return dx, dstate_prev, grads
 
 
-def _cell_forward(ax, x, state, params):
-    """The recursion of one step, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H)."""
+def _cell_forward(ax, x, state, params, weight_hh_t=None):
+    """One step's recursion, given ``ax = W_ih x + b_ih + b_hh`` (B, 4H) and W_hh^T
+    (``weight_hh_t``; :func:`forward` passes a C-ordered copy, a faster product)."""
     h_prev, c_prev = state
     H = h_prev.shape[1]
-    a = ax + h_prev @ params["weight_hh"].T  # (B, 4H): pre-activations of i, f, g, o
+    w_t = params["weight_hh"].T if weight_hh_t is None else weight_hh_t  # (H, 4H)
+    a = ax + h_prev @ w_t  # (B, 4H): pre-activations of i, f, g, o
     i = sigmoid_inplace(a[:, :H].copy())  # (B, H), each gate in an array of its own
     f = sigmoid_inplace(a[:, H : 2 * H].copy())  # (B, H)
     g = np.tanh(a[:, 2 * H : 3 * H])  # (B, H)
@@ -211,8 +213,9 @@ def forward(xs, state0, params):
     axs += params["bias_ih"] + params["bias_hh"]
     hs = np.empty((T, B, H), dtype=xs.dtype)  # (T, B, H)
     steps = []
+    w_t = np.ascontiguousarray(params["weight_hh"].T)  # W_hh^T in C order: a faster product
     for t in range(T):
-        state, step = _cell_forward(axs[t], xs[t], state, params)
+        state, step = _cell_forward(axs[t], xs[t], state, params, w_t)
         hs[t] = state[0]
         steps.append(step)
     return hs, Cache(xs=xs, steps=tuple(steps))
@@ -266,7 +269,6 @@ def final_state(cache):
     """The state ``(h_T, c_T)`` after the last step of :func:`forward`, each (B, H)."""
     last = cache.steps[-1]
     return last.h, last.c
-
 
 
 def _check_step(x, state, params):
