@@ -78,6 +78,12 @@ def time_cell(cell, dtype, ours, base, torch, rounds):
         contenders["torch"] = _torch_step(torch, CELLS[cell], *data)
     if base:
         contenders["base"] = _numpy_step(base[cell], *data)
+    return interleaved_minima(contenders, rounds)
+
+
+def interleaved_minima(contenders, rounds):
+    """{name: (minimum wall seconds, minimum CPU seconds)} of each function in ``contenders``
+    over ``rounds`` rounds, each round calling every one once, in an order that rotates."""
     names = list(contenders)
     for fn in contenders.values():  # warm up
         fn()

@@ -10,22 +10,23 @@ the same matrix products as any implementation that uses NumPy's BLAS: one (T*B,
 product for the inputs, then per step (B, H) x (H, 4H) forward and (B, 4H) x (4H, H) backward,
 and three products over all steps for dL/dx, dL/dW_ih and dL/dW_hh.  This script times exactly
 those products, in the same order, with nothing else; the minimum over the rounds is the
-least any NumPy LSTM of this shape can take.  Beside it, the time of one elementwise NumPy call
-on a (B, H) array (a multiplication into a preallocated output), which every gate's sigmoid,
+least that an LSTM of this shape whose products go through NumPy's BLAS can take.  Beside
+it, the time of one elementwise NumPy call on a (B, H) array (a multiplication into a preallocated output), which every gate's sigmoid,
 tanh and product costs at least once, and the whole of rnnlib's and torch.nn's forward +
 backward (as ``bench_cells.py`` times them).  The tests never run this.
 """
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a fresh clone
 
-from bench_cells import B, D, H, T, _import_torch, _numpy_step, _torch_step, make_data  # noqa: E402
+from bench_cells import (  # noqa: E402
+    B, D, H, T, _import_torch, _numpy_step, _torch_step, interleaved_minima, make_data,
+)
 
 
 def main(argv=None):
@@ -56,7 +57,8 @@ def main(argv=None):
                 }
                 if torch:
                     contenders["torch"] = _torch_step(torch, "LSTM", *data)
-                best = _minima(contenders, args.rounds)
+                minima = interleaved_minima(contenders, args.rounds)
+                best = {name: wall for name, (wall, _) in minima.items()}
                 line = (f"{dtype:8s} {threads:3d} {1e3 * best['products']:11.2f} "
                         f"{1e6 * best['call'] / CALLS:11.2f} {1e3 * best['rnnlib']:9.2f}")
                 line += f" {1e3 * best['torch']:8.2f}" if torch else ""
@@ -98,19 +100,6 @@ def _one_call(dtype):
             np.multiply(a, b, out=out)
 
     return run
-
-
-def _minima(contenders, rounds):
-    names = list(contenders)
-    for fn in contenders.values():  # warm up
-        fn()
-    times = {name: [] for name in names}
-    for r in range(rounds):
-        for name in names[r % len(names):] + names[: r % len(names)]:
-            start = time.perf_counter()
-            contenders[name]()
-            times[name].append(time.perf_counter() - start)
-    return {name: min(values) for name, values in times.items()}
 
 
 if __name__ == "__main__":
