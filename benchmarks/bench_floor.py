@@ -11,9 +11,9 @@ product for the inputs, then per step (B, H) x (H, 4H) forward and (B, 4H) x (4H
 and three products over all steps for dL/dx, dL/dW_ih and dL/dW_hh.  This script times exactly
 those products, in the same order, with nothing else; the minimum over the rounds is the
 least that an LSTM of this shape whose products go through NumPy's BLAS can take.  Beside
-it, the time of one elementwise NumPy call on a (B, H) array (a multiplication into a preallocated output), which every gate's sigmoid,
-tanh and product costs at least once, and the whole of rnnlib's and torch.nn's forward +
-backward (as ``bench_cells.py`` times them).  The tests never run this.
+it, the time of one elementwise NumPy call on a (B, H) array (a multiplication into a
+preallocated output), which every gate's sigmoid, tanh and product costs at least once, and
+the whole of rnnlib's and torch.nn's forward + backward (as ``bench_cells.py`` times them).  The tests never run this.
 """
 
 import argparse
