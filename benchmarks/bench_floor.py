@@ -13,7 +13,8 @@ those products, in the same order, with nothing else; the minimum over the round
 least that an LSTM of this shape whose products go through NumPy's BLAS can take.  Beside
 it, the time of one elementwise NumPy call on a (B, H) array (a multiplication into a
 preallocated output), which every gate's sigmoid, tanh and product costs at least once, and
-the whole of rnnlib's and torch.nn's forward + backward (as ``bench_cells.py`` times them).  The tests never run this.
+the whole of rnnlib's and torch.nn's forward + backward (as ``bench_cells.py`` times them).
+The tests never run this.
 """
 
 import argparse
